@@ -1,0 +1,247 @@
+"""Validation of the contract (api.md), written once for the API and the web forms."""
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import zoneinfo
+from django.contrib.auth import authenticate, password_validation
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from alerts.api.serializers import AlertSerializer
+
+from logs import vocab
+from logs.models import Caregiver, Event, Person, User, Workout
+
+from .fields import PersonField, VisibleWorkoutField
+
+FUTURE_TOLERANCE = timedelta(minutes=5)  # phones' clocks drift; more than this is a mistake
+
+
+def not_in_future(value):
+    if value > timezone.now() + FUTURE_TOLERANCE:
+        raise serializers.ValidationError("Must not be more than 5 minutes in the future.")
+    return value
+
+
+class TemperatureField(serializers.DecimalField):
+    """Degrees Celsius to one decimal: finer input (e.g. converted from °F) is rounded, not refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=3, decimal_places=1, min_value=vocab.TEMPERATURE_MIN_C,
+            max_value=vocab.TEMPERATURE_MAX_C, coerce_to_string=False, **kwargs,
+        )
+
+    def validate_precision(self, value):
+        if value > self.max_value:
+            self.fail("max_value", max_value=self.max_value)
+        if value < self.min_value:
+            self.fail("min_value", min_value=self.min_value)
+        return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+class UniqueChoicesField(serializers.ListField):
+    """A list of vocabulary values, each at most once."""
+
+    def __init__(self, *, choices, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(child=serializers.ChoiceField(choices=choices), allow_empty=True, **kwargs)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if repeated:
+            raise serializers.ValidationError(f"Listed more than once: {', '.join(repeated)}.")
+        return values
+
+
+# --- Accounts -----------------------------------------------------------------
+
+
+class RegisterSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    email = serializers.EmailField(required=True)
+    token = serializers.CharField(read_only=True, source="auth_token.key")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "password", "token"]
+
+    def validate(self, attrs):
+        candidate = User(username=attrs["username"], email=attrs["email"])
+        try:
+            password_validation.validate_password(attrs["password"], candidate)
+        except Exception as error:  # Django's ValidationError carries the messages
+            raise serializers.ValidationError({"password": list(error.messages)})
+        return attrs
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+    def validate(self, attrs):
+        user = authenticate(self.context["request"], username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Unable to log in with the username and password given."]}
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class MeSerializer(serializers.ModelSerializer):
+    timezone = serializers.ChoiceField(choices=sorted(zoneinfo.available_timezones()))
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "timezone", "email_alerts"]
+        read_only_fields = ["id", "username", "email"]
+
+
+# --- People -------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(min_length=1, max_length=100)
+    risk_factors = UniqueChoicesField(choices=vocab.RiskFactor.choices)
+    role = serializers.ChoiceField(choices=vocab.Role.choices, read_only=True)
+    open_alerts = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "name", "life_stage", "birth_date", "sex", "risk_factors",
+            "hip_check_done", "role", "open_alerts", "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_birth_date(self, value):
+        if value and value > _today_for(self.context["request"].user):
+            raise serializers.ValidationError("Must not be in the future.")
+        return value
+
+
+def _today_for(user):
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(getattr(user, "timezone", None) or "UTC"))
+
+
+class CaregiverSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", max_length=150)
+    role = serializers.ChoiceField(choices=[vocab.Role.EDITOR, vocab.Role.VIEWER])
+
+    class Meta:
+        model = Caregiver
+        fields = ["user", "role"]
+
+    def to_representation(self, instance):
+        # The owner is listed too, though "owner" cannot be granted through here.
+        return {"user": instance.user.username, "role": instance.role}
+
+
+# --- Workouts -----------------------------------------------------------------
+
+
+class WorkoutSerializer(serializers.ModelSerializer):
+    person = PersonField(action="write")
+    started_at = serializers.DateTimeField(validators=[not_in_future])
+    sets = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
+    reps = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
+    note = serializers.CharField(max_length=vocab.NOTE_MAX_LENGTH, required=False, allow_blank=True)
+    event_count = serializers.IntegerField(read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Workout
+        fields = [
+            "id", "person", "started_at", "ended_at", "exercise", "sets", "reps",
+            "range_of_motion", "pelvic_tilt_held", "note", "event_count", "created_at", "created_by",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def validate(self, attrs):
+        _person_unchanged(self.instance, attrs)
+        started = attrs.get("started_at", getattr(self.instance, "started_at", None))
+        ended = attrs.get("ended_at", getattr(self.instance, "ended_at", None))
+        if ended is not None and started is not None and ended <= started:
+            raise serializers.ValidationError({"ended_at": ["Must be after started_at."]})
+        return attrs
+
+
+def _person_unchanged(instance, attrs):
+    if instance is not None and "person" in attrs and attrs["person"].pk != instance.person_id:
+        raise serializers.ValidationError({"person": ["Cannot move to another person."]})
+
+
+# --- Events -------------------------------------------------------------------
+
+
+class EventSerializer(serializers.ModelSerializer):
+    person = PersonField(action="write")
+    occurred_at = serializers.DateTimeField(validators=[not_in_future])
+    client_id = serializers.UUIDField(required=False, allow_null=True)
+    pain = serializers.IntegerField(
+        min_value=vocab.PAIN_MIN, max_value=vocab.PAIN_MAX, required=False, allow_null=True
+    )
+    pain_quality = serializers.ChoiceField(
+        choices=vocab.PainQuality.choices, required=False, allow_null=True
+    )
+    signs = UniqueChoicesField(choices=vocab.Sign.choices)
+    temperature_c = TemperatureField(required=False, allow_null=True)
+    workout = VisibleWorkoutField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=vocab.NOTE_MAX_LENGTH, required=False, allow_blank=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id", "person", "occurred_at", "client_id", "body_site", "side", "sound", "activity",
+            "pain", "pain_quality", "radiates", "signs", "temperature_c", "workout", "note",
+            "created_at", "updated_at", "created_by",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # A stored client_id is a replay, answered by services.log_event, not a 400.
+        validators = []
+
+    def validate(self, attrs):
+        _person_unchanged(self.instance, attrs)
+        if self.instance is not None and "client_id" in attrs and attrs["client_id"] != self.instance.client_id:
+            raise serializers.ValidationError({"client_id": ["Cannot change once stored."]})
+        person = attrs.get("person") or getattr(self.instance, "person", None)
+        workout = attrs.get("workout")
+        if workout is not None and workout.person_id != person.pk:
+            raise serializers.ValidationError({"workout": ["Belongs to another person."]})
+        return attrs
+
+
+class EventWriteAnswerSerializer(EventSerializer):
+    """The create/update answer: the event plus the alerts it raised (or raised in tier) at once.
+
+    Those alerts come in the context as ``immediate_alerts``.
+    """
+
+    alerts = serializers.SerializerMethodField()
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "alerts"]
+
+    @extend_schema_field(AlertSerializer(many=True))
+    def get_alerts(self, event):
+        return AlertSerializer(self.context.get("immediate_alerts", []), many=True).data
+
+
+class BulkEventSerializer(EventSerializer):
+    client_id = serializers.UUIDField()  # required in a batch: it is how a retry is recognised
+
+
+class BulkResultSerializer(serializers.Serializer):
+    client_id = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["created", "duplicate", "invalid"])
+    id = serializers.IntegerField(required=False)
+    errors = serializers.DictField(required=False)

@@ -1,0 +1,101 @@
+"""Reads: the one place that scopes querysets to what a user may see.
+
+A person the user has no caregiver role for does not exist for them: lookups
+raise NotFound (404), never PermissionDenied. PermissionDenied (403) is only
+for a person the user can see but whose role does not allow the action.
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from rest_framework.exceptions import NotFound, PermissionDenied
+
+from . import vocab
+from .models import Caregiver, Event, Person, User, Workout
+
+WRITE_ROLES = frozenset({vocab.Role.OWNER, vocab.Role.EDITOR})
+
+
+def _open_alert_count():
+    from alerts.models import Alert
+
+    counts = (
+        Alert.objects.filter(person=OuterRef("pk"), status=vocab.AlertStatus.OPEN)
+        .order_by()
+        .values("person")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def persons_visible_to(user):
+    """People the user is a caregiver of, each annotated with ``role`` and ``open_alerts``."""
+    if not user.is_authenticated:
+        return Person.objects.none()
+    role = Caregiver.objects.filter(person=OuterRef("pk"), user=user).values("role")[:1]
+    return (
+        Person.objects.filter(caregivers__user=user)
+        .annotate(role=Subquery(role), open_alerts=_open_alert_count())
+    )
+
+
+def person_for(user, person_id, *, action="read"):
+    """The person ``person_id`` if ``user`` may do ``action`` (read, write, own) to it."""
+    try:
+        person = persons_visible_to(user).get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No person with this id.")
+    require_role(person.role, action)
+    return person
+
+
+def require_role(role, action):
+    """Raise PermissionDenied unless ``role`` allows ``action`` (read, write or own)."""
+    allowed = {
+        "read": True,
+        "write": role in WRITE_ROLES,
+        "own": role == vocab.Role.OWNER,
+    }[action]
+    if not allowed:
+        needed = "the owner" if action == "own" else "an owner or editor"
+        raise PermissionDenied(f"Only {needed} of this person can do this.")
+
+
+def events_visible_to(user):
+    """Events of the people the user can see, newest first, with ``role`` on each."""
+    if not user.is_authenticated:
+        return Event.objects.none()
+    return (
+        Event.objects.filter(person__caregivers__user=user)
+        .annotate(role=_role_of(user))
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def workouts_visible_to(user):
+    """Workouts of the people the user can see, newest first, with ``event_count`` and ``role``."""
+    if not user.is_authenticated:
+        return Workout.objects.none()
+    events = (
+        Event.objects.filter(workout=OuterRef("pk")).order_by().values("workout").annotate(n=Count("id")).values("n")
+    )
+    return (
+        Workout.objects.filter(person__caregivers__user=user)
+        .annotate(
+            role=_role_of(user),
+            event_count=Coalesce(Subquery(events, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("-started_at", "-id")
+    )
+
+
+def _role_of(user):
+    return Subquery(Caregiver.objects.filter(person=OuterRef("person"), user=user).values("role")[:1])
+
+
+def caregivers_of(person):
+    return Caregiver.objects.filter(person=person).select_related("user").order_by("created_at", "id")
+
+
+def user_by_username(username):
+    return User.objects.filter(username=username, is_active=True).first()

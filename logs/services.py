@@ -1,0 +1,154 @@
+"""Writes: every change to people, events and workouts goes through here.
+
+Each write runs in a transaction and, once committed, asks for a scan of the
+person's log (``schedule_scan``). A broker outage never fails the write: the
+person's ``log_changed_at`` is bumped in the same transaction, so the periodic
+sweep still finds them.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import vocab
+from .models import Caregiver, Event, Person, Workout
+
+logger = logging.getLogger(__name__)
+
+
+def schedule_scan(person_id):
+    """After the current transaction commits, enqueue a scan of the person's log."""
+    transaction.on_commit(lambda: _enqueue_scan(person_id))
+
+
+def _enqueue_scan(person_id):
+    from alerts.tasks import request_scan
+
+    try:
+        request_scan(person_id)
+    except Exception:  # noqa: BLE001 - any broker failure: the write stands, the sweep catches up
+        logger.exception("Could not enqueue a scan of person %s; the sweep will pick it up", person_id)
+
+
+def _mark_log_changed(person_id):
+    Person.objects.filter(pk=person_id).update(log_changed_at=timezone.now())
+
+
+# --- People and caregivers --------------------------------------------------
+
+
+def create_person(*, owner, **fields):
+    with transaction.atomic():
+        person = Person.objects.create(**fields)
+        Caregiver.objects.create(person=person, user=owner, role=vocab.Role.OWNER)
+    return person
+
+
+def update_person(*, person, **fields):
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.save(update_fields=[*fields, "updated_at"])
+    # Facts such as life stage or risk factors change what the rules see.
+    schedule_scan(person.pk)
+    return person
+
+
+def delete_person(*, person):
+    person.delete()
+
+
+def share_person(*, person, user, role):
+    """Give ``user`` a role on ``person``; returns (caregiver, created)."""
+    return Caregiver.objects.update_or_create(person=person, user=user, defaults={"role": role})
+
+
+def unshare_person(*, caregiver):
+    caregiver.delete()
+
+
+# --- Events -----------------------------------------------------------------
+
+
+@dataclass
+class LoggedEvent:
+    event: Event
+    created: bool
+    # Alerts raised (or raised in tier) at once by this write: see alerts.immediate.
+    alerts: list = field(default_factory=list)
+
+
+def log_event(*, person, created_by, **fields):
+    """Store one event; a ``client_id`` already stored for the person returns that event unchanged."""
+    client_id = fields.get("client_id")
+    if client_id is not None:
+        stored = Event.objects.filter(person=person, client_id=client_id).first()
+        if stored is not None:
+            return LoggedEvent(stored, created=False)
+    try:
+        with transaction.atomic():
+            event = Event.objects.create(person=person, created_by=created_by, **fields)
+            _mark_log_changed(person.pk)
+            alerts = _immediate_alerts(event)
+    except IntegrityError:
+        # A concurrent submission with the same client_id won the race.
+        if client_id is None:
+            raise
+        return LoggedEvent(Event.objects.get(person=person, client_id=client_id), created=False)
+    schedule_scan(person.pk)
+    return LoggedEvent(event, created=True, alerts=alerts)
+
+
+def update_event(*, event, **fields):
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(event, name, value)
+        event.save()
+        _mark_log_changed(event.person_id)
+        alerts = _immediate_alerts(event)
+    schedule_scan(event.person_id)
+    return LoggedEvent(event, created=False, alerts=alerts)
+
+
+def delete_event(*, event):
+    person_id = event.person_id
+    with transaction.atomic():
+        event.delete()
+        _mark_log_changed(person_id)
+    schedule_scan(person_id)
+
+
+def _immediate_alerts(event):
+    from alerts.immediate import raise_immediate_alerts
+
+    return raise_immediate_alerts(event)
+
+
+# --- Workouts ---------------------------------------------------------------
+
+
+def create_workout(*, person, created_by, **fields):
+    with transaction.atomic():
+        workout = Workout.objects.create(person=person, created_by=created_by, **fields)
+        _mark_log_changed(person.pk)
+    schedule_scan(person.pk)
+    return workout
+
+
+def update_workout(*, workout, **fields):
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(workout, name, value)
+        workout.save()
+        _mark_log_changed(workout.person_id)
+    schedule_scan(workout.person_id)
+    return workout
+
+
+def delete_workout(*, workout):
+    person_id = workout.person_id
+    with transaction.atomic():
+        workout.delete()
+        _mark_log_changed(person_id)
+    schedule_scan(person_id)

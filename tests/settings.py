@@ -1,0 +1,12 @@
+"""Test settings: the real settings (DATABASE_URL is honoured) minus what tests must not share."""
+
+from tracker.settings import *  # noqa: F403
+
+# Each test process gets its own cache and an in-memory broker; tests about the
+# real broker point Celery at Redis themselves (tests/alerts/test_worker_*.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
