@@ -13,4 +13,5 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("logs.api.urls")),
+    path("api/v1/", include("alerts.api.urls")),
 ]

@@ -1,0 +1,1 @@
+"""(rules registered by the helper)"""

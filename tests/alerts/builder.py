@@ -1,0 +1,67 @@
+"""Realistic histories for the rule tests, as plain facts (no database).
+
+    b = HistoryBuilder(life_stage="infant", birth_date=NOW.date() - timedelta(days=40))
+    b.event(days_ago=3, body_site="hip", side="left", sound="clunk")
+    findings = list(RULES["hip_clunk"].check(b.history()))
+
+Times are counted back from ``NOW`` (or the builder's ``now``); ids count up.
+"""
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from alerts.rules.base import EventFacts, History, PersonFacts, WorkoutFacts
+
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+
+
+class HistoryBuilder:
+    def __init__(self, *, life_stage="adult", now=NOW, timezone="UTC", risk_factors=(), **person):
+        self.now = now
+        self.person = PersonFacts(
+            id=1, life_stage=life_stage, timezone=ZoneInfo(timezone),
+            risk_factors=frozenset(risk_factors), **person,
+        )
+        self.events = []
+        self.workouts = {}
+        self._ids = itertools.count(1)
+
+    def at(self, days_ago=0, hours_ago=0, minutes_ago=0):
+        return self.now - timedelta(days=days_ago, hours=hours_ago, minutes=minutes_ago)
+
+    def event(self, days_ago=0, hours_ago=0, minutes_ago=0, *, signs=(), temperature_c=None, workout=None, **fields):
+        fields.setdefault("body_site", "knee")
+        fields.setdefault("sound", "pop")
+        event = EventFacts(
+            id=next(self._ids),
+            occurred_at=self.at(days_ago, hours_ago, minutes_ago),
+            signs=frozenset(signs),
+            temperature_c=None if temperature_c is None else Decimal(str(temperature_c)),
+            workout_id=workout.id if workout is not None else None,
+            **fields,
+        )
+        self.events.append(event)
+        return event
+
+    def workout(self, days_ago=0, hours_ago=0, **fields):
+        fields.setdefault("exercise", "straight_leg_raise")
+        workout = WorkoutFacts(id=next(self._ids), started_at=self.at(days_ago, hours_ago), **fields)
+        self.workouts[workout.id] = workout
+        return workout
+
+    def history(self):
+        ordered = tuple(sorted(self.events, key=lambda e: (e.occurred_at, e.id)))
+        return History(person=self.person, events=ordered, now=self.now, workouts=dict(self.workouts))
+
+
+def findings(rule_code, builder):
+    """The findings of one rule over the builder's history."""
+    from alerts.rules import RULES
+
+    return list(RULES[rule_code].check(builder.history()))
+
+
+def evidence_ids(finding):
+    return sorted(e.id for e in finding.evidence)
