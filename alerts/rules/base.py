@@ -186,3 +186,9 @@ def message_params(history, finding):
 
 def _short_date(day):
     return f"{day.day} {day:%b}"
+
+
+def sign_words(signs):
+    """Signs as plain words in vocabulary order: "swelling, redness and warmth"."""
+    words = [sign.label.lower() for sign in vocab.Sign if sign in signs]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
