@@ -1,5 +1,280 @@
-"""Scans a person's recent history with the rules and upserts alerts."""
+"""Scan a person's recent log with the rules and keep their alerts in step.
+
+The engine alone touches the database: it loads the scan window (``WINDOW``,
+the longest any rule looks back) as plain facts, runs the rules, and upserts
+one alert per key (person, rule, site, side). Scans of one person run one at a
+time (a row lock on their PersonScan), and a scan that finds nothing new writes
+nothing, so running it twice changes nothing.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from logs import vocab
+from logs.models import Caregiver, Event, Person, Workout
+
+from .models import ACTIVE_STATUSES, Alert, AlertEvidence, PersonScan
+from .rules import RULES
+from .rules.base import FEVER_REACH, WINDOW, EventFacts, History, PersonFacts, WorkoutFacts, message_params
+
+logger = logging.getLogger(__name__)
+
+# How often the sweep rescans someone with events in the window even when their
+# log has not changed: time-based rules (back pain beyond a week) must still fire.
+RESCAN_ACTIVE_EVERY = timedelta(hours=1)
+# Tiers that e-mail caregivers when an alert is raised or raised in tier (rules.md).
+NOTIFY_TIERS = frozenset({vocab.Urgency.SOON, vocab.Urgency.URGENT, vocab.Urgency.EMERGENCY})
+# Tiers the write request raises at once (rules.md: "immediately ... even when no worker is running").
+IMMEDIATE_TIERS = frozenset({vocab.Urgency.URGENT, vocab.Urgency.EMERGENCY})
+
+
+@dataclass
+class Change:
+    alert: Alert
+    kind: str  # "created", "raised" (tier went up) or "joined" (new evidence, same tier)
+
+
+# --- Entry points -------------------------------------------------------------
+
+
+def scan(person_id, *, now=None):
+    """Run every rule over the person's window and upsert their alerts; returns the changes."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        person = _lock_person(person_id)
+        if person is None:
+            return []
+        history, created_at = _load_history(person, now, since=now - WINDOW, until=now)
+        findings = [finding for rule in RULES.values() for finding in rule.check(history)]
+        changes = _upsert(person, history, findings, created_at, now)
+        _drop_stale_evidence(person, history, findings, now)
+        PersonScan.objects.filter(pk=person.pk).update(scanned_at=now)
+    return changes
 
 
 def scan_immediate(event):
-    return []
+    """Raise, inside the write request, the emergency/urgent alerts this one event triggers.
+
+    Cheap: only the single-event rules, over the 48 h around the event. The
+    background scan later finds the same alerts (same keys), never duplicates.
+    """
+    now = timezone.now()
+    if event.occurred_at < now - WINDOW:
+        return []  # outside what any scan looks at: leave it to the background rules
+    person = _lock_person(event.person_id)
+    history, created_at = _load_history(
+        person, now, since=max(event.occurred_at - FEVER_REACH, now - WINDOW),
+        until=min(event.occurred_at + FEVER_REACH, now),
+    )
+    findings = [
+        finding
+        for rule in RULES.values() if rule.immediate
+        for finding in rule.check(history)
+        if finding.urgency in IMMEDIATE_TIERS and any(e.id == event.pk for e in finding.evidence)
+    ]
+    return [change.alert for change in _upsert(person, history, findings, created_at, now)]
+
+
+def due_person_ids(now=None):
+    """People the sweep must scan: log changed since their last scan (or never scanned),
+    or events in the window and no scan for ``RESCAN_ACTIVE_EVERY``."""
+    now = now or timezone.now()
+    recent_events = Event.objects.filter(person=OuterRef("pk"), occurred_at__gte=now - WINDOW)
+    return (
+        Person.objects.filter(
+            Q(log_changed_at__isnull=False, scan__isnull=True)
+            | Q(log_changed_at__gt=F("scan__scanned_at"))
+            | (Q(scan__scanned_at__lt=now - RESCAN_ACTIVE_EVERY) & Exists(recent_events))
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+# --- Loading the window as plain facts -----------------------------------------
+
+
+def _lock_person(person_id):
+    """The person, with their PersonScan row locked until the transaction ends (None if gone)."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return None
+    PersonScan.objects.get_or_create(person=person, defaults={"scanned_at": timezone.now() - WINDOW})
+    PersonScan.objects.select_for_update().get(pk=person.pk)
+    return person
+
+
+def _load_history(person, now, *, since, until):
+    """History of ``person`` with events in [since, until]; also each event's created_at."""
+    rows = list(
+        Event.objects.filter(person=person, occurred_at__gte=since, occurred_at__lte=until)
+        .order_by("occurred_at", "id")
+        .values(*_EVENT_FIELDS, "created_at")
+    )
+    workout_ids = {row["workout_id"] for row in rows if row["workout_id"] is not None}
+    workouts = {
+        row["id"]: WorkoutFacts(**row)
+        for row in Workout.objects.filter(pk__in=workout_ids).values(*_WORKOUT_FIELDS)
+    } if workout_ids else {}
+    created_at = {row["id"]: row.pop("created_at") for row in rows}
+    events = tuple(
+        EventFacts(**{**row, "signs": frozenset(row["signs"] or ())}) for row in rows
+    )
+    return History(person=_person_facts(person), events=events, now=now, workouts=workouts), created_at
+
+
+_EVENT_FIELDS = [
+    "id", "occurred_at", "body_site", "side", "sound", "activity", "pain", "pain_quality",
+    "radiates", "signs", "temperature_c", "workout_id",
+]
+_WORKOUT_FIELDS = ["id", "started_at", "exercise", "range_of_motion", "pelvic_tilt_held"]
+
+
+def _person_facts(person):
+    owner_zone = (
+        Caregiver.objects.filter(person=person, role=vocab.Role.OWNER).values_list("user__timezone", flat=True).first()
+    )
+    return PersonFacts(
+        id=person.pk,
+        life_stage=person.life_stage,
+        sex=person.sex,
+        risk_factors=frozenset(person.risk_factors or ()),
+        hip_check_done=person.hip_check_done,
+        birth_date=person.birth_date,
+        timezone=ZoneInfo(owner_zone or "UTC"),
+    )
+
+
+# --- Upserting alerts ----------------------------------------------------------
+
+
+def _upsert(person, history, findings, created_at, now):
+    """Create or join alerts for ``findings``; returns what changed."""
+    if not findings:
+        return []
+    alerts = list(Alert.objects.filter(person=person, rule__in={f.rule for f in findings}))
+    active = {_key(a): a for a in alerts if a.status in ACTIVE_STATUSES}
+    closed_at = {}
+    for alert in alerts:
+        if alert.status not in ACTIVE_STATUSES and alert.closed_at is not None:
+            closed_at[_key(alert)] = max(alert.closed_at, closed_at.get(_key(alert), alert.closed_at))
+    linked = _linked_event_ids(active.values())
+
+    changes = []
+    for finding in findings:
+        key = (finding.rule, finding.body_site, finding.side)
+        evidence_ids = {e.id for e in finding.evidence}
+        alert = active.get(key)
+        if alert is None:
+            closed = closed_at.get(key)
+            # A closed alert comes back only for evidence logged after it was closed.
+            if closed is not None and not any(created_at[i] > closed for i in evidence_ids):
+                continue
+            alert = _create(person, history, finding, now)
+            active[key] = alert
+            linked[alert.pk] = set()
+            kind = "created"
+        else:
+            new_ids = evidence_ids - linked[alert.pk]
+            raised = vocab.Urgency.rank(finding.urgency) > vocab.Urgency.rank(alert.urgency)
+            if not new_ids and not raised:
+                continue
+            kind = "raised" if raised else "joined"
+            _join(alert, history, finding, raised)
+        new_ids = evidence_ids - linked[alert.pk]
+        AlertEvidence.objects.bulk_create([AlertEvidence(alert=alert, event_id=i) for i in sorted(new_ids)])
+        linked[alert.pk] |= new_ids
+        changes.append(Change(alert, kind))
+        if kind != "joined" and alert.urgency in NOTIFY_TIERS:
+            _notify_on_commit(alert.pk)
+    return changes
+
+
+def _key(alert):
+    return (alert.rule, alert.body_site, alert.side)
+
+
+def _linked_event_ids(alerts):
+    linked = {alert.pk: set() for alert in alerts}
+    for alert_id, event_id in AlertEvidence.objects.filter(alert__in=linked).values_list("alert_id", "event_id"):
+        linked[alert_id].add(event_id)
+    return linked
+
+
+def _create(person, history, finding, now):
+    return Alert.objects.create(
+        person=person,
+        rule=finding.rule,
+        urgency=finding.urgency,
+        body_site=finding.body_site,
+        side=finding.side,
+        first_seen_at=now,
+        **_wording(history, finding),
+    )
+
+
+def _join(alert, history, finding, raised):
+    """New evidence joins the alert; its tier may go up, never down."""
+    if raised:
+        alert.urgency = finding.urgency
+    wording = _wording(history, finding)
+    # Evidence older than the window stays linked, so the newest time can only grow.
+    wording["last_evidence_at"] = max(alert.last_evidence_at, wording["last_evidence_at"])
+    for name, value in wording.items():
+        setattr(alert, name, value)
+    alert.save()
+
+
+def _wording(history, finding):
+    rule = RULES[finding.rule]
+    return {
+        "title": rule.title,
+        "message": rule.message.format(**message_params(history, finding)),
+        "advice": rule.advice,
+        "source": rule.source,
+        "last_evidence_at": max(e.occurred_at for e in finding.evidence),
+    }
+
+
+def _drop_stale_evidence(person, history, findings, now):
+    """Unlink events edited since they became evidence that no longer fit; resolve emptied alerts.
+
+    Deleted events leave by cascade. Only a full scan does this: it alone sees
+    every finding of the window.
+    """
+    supported = {(f.rule, f.body_site, f.side, e.id) for f in findings for e in f.evidence}
+    in_window = {e.id for e in history.events}
+    stale = [
+        link.pk
+        for link in AlertEvidence.objects.filter(
+            alert__person=person, alert__status__in=ACTIVE_STATUSES,
+            event_id__in=in_window, event__updated_at__gt=F("linked_at"),
+        ).select_related("alert")
+        if (link.alert.rule, link.alert.body_site, link.alert.side, link.event_id) not in supported
+    ]
+    if stale:
+        AlertEvidence.objects.filter(pk__in=stale).delete()
+    emptied = Alert.objects.filter(person=person, status__in=ACTIVE_STATUSES).exclude(
+        Exists(AlertEvidence.objects.filter(alert=OuterRef("pk")))
+    )
+    resolved = emptied.update(status=vocab.AlertStatus.RESOLVED, closed_at=now, updated_at=now)
+    if resolved:
+        logger.info("Resolved %d alert(s) of person %s: their evidence is gone", resolved, person.pk)
+
+
+def _notify_on_commit(alert_id):
+    from .tasks import send_alert_emails_task
+
+    def enqueue():
+        try:
+            send_alert_emails_task.delay(alert_id)
+        except Exception:  # noqa: BLE001 - the alert stands; the broker failure is logged
+            logger.exception("Could not enqueue the e-mails for alert %s", alert_id)
+
+    transaction.on_commit(enqueue)

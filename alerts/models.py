@@ -55,6 +55,9 @@ class Alert(models.Model):
 class AlertEvidence(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE)
     event = models.ForeignKey(Event, on_delete=models.CASCADE)
+    # An event edited after this moment that no longer fits the pattern leaves the
+    # alert; an event merely older than the scan window stays (time never closes an alert).
+    linked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["alert", "event"], name="alerts_evidence_once")]

@@ -145,7 +145,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Rescan people whose log changed without a scan (broker outage) and people
+    # whose time-based rules may have come due (alerts.engine.due_person_ids).
+    "sweep": {"task": "alerts.tasks.sweep", "schedule": env.int("SWEEP_EVERY_SECONDS", default=600)},
+}
 
 # --- E-mail -----------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
