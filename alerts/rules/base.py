@@ -188,7 +188,31 @@ def _short_date(day):
     return f"{day.day} {day:%b}"
 
 
+def listed(words):
+    """Words as a plain list: "a", "a and b", "a, b and c"."""
+    words = list(words)
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
 def sign_words(signs):
     """Signs as plain words in vocabulary order: "swelling, redness and warmth"."""
-    words = [sign.label.lower() for sign in vocab.Sign if sign in signs]
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+    return listed(sign.label.lower() for sign in vocab.Sign if sign in signs)
+
+
+def fevers_near(history, events):
+    """The fever events within 48 h before or after any of ``events``, once each, oldest first."""
+    found = {fever.id: fever for event in events for fever in history.fever_near(event)}
+    return sorted(found.values(), key=lambda e: e.occurred_at)
+
+
+def fever_words(fevers):
+    """", with a temperature of 38.6 °C within 48 hours" for the highest of ``fevers``, or ""."""
+    if not fevers:
+        return ""
+    return f", with a temperature of {max(e.temperature_c for e in fevers):.1f} °C within 48 hours"
+
+
+def evidence_of(*groups):
+    """The events of several groups, once each, oldest first: a finding's evidence."""
+    found = {event.id: event for group in groups for event in group}
+    return tuple(sorted(found.values(), key=lambda e: e.occurred_at))
