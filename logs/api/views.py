@@ -120,7 +120,7 @@ class PersonViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         )
 
     @extend_schema(responses={204: None}, summary="Stop sharing (owner), or leave a person shared with you")
-    @action(detail=True, methods=["delete"], url_path=r"caregivers/(?P<username>[^/]+)")
+    @action(detail=True, methods=["delete"], url_path=r"caregivers/(?P<username>[\w.@+-]+)")
     def remove_caregiver(self, request, pk=None, username=None):
         person = selectors.person_for(request.user, pk)
         caregiver = selectors.caregivers_of(person).filter(user__username=username).first()
