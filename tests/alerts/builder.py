@@ -65,3 +65,42 @@ def findings(rule_code, builder):
 
 def evidence_ids(finding):
     return sorted(e.id for e in finding.evidence)
+
+
+# An infant's everyday log (seed 000): painless sounds when picked up, changed or
+# fed; hips, knees and back; (hours before the scan, activity, site, side, sound).
+EVERYDAY_INFANT_MOMENTS = (
+    (2, "diaper_change", "hip", "left", "click"),
+    (2, "diaper_change", "hip", "right", "click"),
+    (4, "picked_up", "upper_back", "midline", "crack"),
+    (6, "feeding", "knee", "both", "pop"),
+    (8, "tummy_time", "hip", "left", "pop"),
+    (9, "picked_up", "lower_back", "midline", "pop"),
+    (11, "diaper_change", "knee", "right", "click"),
+    (13, "picked_up", "knee", "left", "snap"),
+)
+
+
+def add_everyday_infant_log(builder, *, days=21):
+    """Add painless pops and clicks, five or six a day for ``days`` days, and a normal temperature
+    every few days; returns the events added."""
+    added = []
+    for day in range(days):
+        for n, (hours_ago, activity, site, side, sound) in enumerate(EVERYDAY_INFANT_MOMENTS):
+            if (day + n) % 3 == 0:  # not the same moments every day
+                continue
+            added.append(builder.event(
+                day, hours_ago, minutes_ago=(7 * day + 11 * n) % 50,
+                activity=activity, body_site=site, side=side, sound=sound,
+                pain=0 if (day + n) % 2 else None,
+                temperature_c=36.9 if n == 1 and day % 4 == 0 else None,
+            ))
+    return added
+
+
+def message(finding, builder):
+    """The alert message of ``finding``, worded as the engine words it."""
+    from alerts.rules import RULES
+    from alerts.rules.base import message_params
+
+    return RULES[finding.rule].message.format(**message_params(builder.history(), finding))
