@@ -1,0 +1,98 @@
+"""E-mail to caregivers when an alert at `soon` or above is raised or raised in tier."""
+
+from zoneinfo import ZoneInfo
+
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from logs import vocab
+from logs.models import User
+
+from .models import ACTIVE_STATUSES, Alert, AlertNotification
+from .rules import DISCLAIMER
+from .rules.base import sign_words
+
+NOTIFIED_URGENCIES = frozenset({vocab.Urgency.EMERGENCY, vocab.Urgency.URGENT, vocab.Urgency.SOON})
+
+
+def send_alert_emails(alert_id):
+    """E-mail every caregiver who wants alert e-mails, once per (alert, user, urgency).
+
+    Returns how many messages were sent. Safe to call again (a retried task, a rescan):
+    only a raised tier, being a new urgency, sends again.
+    """
+    alert = Alert.objects.select_related("person").filter(pk=alert_id).first()
+    # A tip never e-mails (rules.md); an alert closed before the task ran is no news.
+    if alert is None or alert.urgency not in NOTIFIED_URGENCIES or alert.status not in ACTIVE_STATUSES:
+        return 0
+    recipients = list(_recipients(alert))
+    if not recipients:
+        return 0
+    evidence = list(alert.evidence.order_by("occurred_at", "id"))
+    sent = 0
+    with get_connection() as connection:
+        for user in recipients:
+            # The row and the message share one transaction: if sending fails the row
+            # rolls back and a retry sends; once it commits nothing sends again. Only a
+            # crash between the mail server accepting and the commit can re-send, once.
+            # A concurrent worker's insert waits on ours and then fails as a duplicate.
+            try:
+                with transaction.atomic():
+                    AlertNotification.objects.create(alert=alert, user=user, urgency=alert.urgency)
+                    _message(alert, evidence, user, connection).send()
+            except IntegrityError:
+                continue
+            sent += 1
+    return sent
+
+
+def _recipients(alert):
+    """Caregivers (any role) with alert e-mails on and an address, not yet told of this tier."""
+    told = AlertNotification.objects.filter(alert=alert, urgency=alert.urgency, user=OuterRef("pk"))
+    return (
+        User.objects.filter(caregiving__person_id=alert.person_id, email_alerts=True, is_active=True)
+        .exclude(email="")
+        .exclude(Exists(told))
+        .order_by("id")
+    )
+
+
+def _message(alert, evidence, user, connection):
+    """One message per recipient: caregivers never see each other's addresses."""
+    person = alert.person
+    # A person's name is free text: a line break in it must not break the header.
+    subject = " ".join(f"[Popwatch] {alert.urgency.capitalize()}: {alert.title} — {person.name}".split())
+    time_zone = ZoneInfo(user.timezone)
+    context = {
+        "alert": alert,
+        "person": person,
+        "urgency_meaning": vocab.Urgency(alert.urgency).label,
+        "evidence": [_evidence_line(event, time_zone) for event in evidence],
+        "time_zone": user.timezone,
+        "disclaimer": DISCLAIMER,
+    }
+    text = render_to_string("alerts/email/alert.txt", context)
+    html = render_to_string("alerts/email/alert.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[user.email], connection=connection)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _evidence_line(event, time_zone):
+    """One line per event, e.g. "Mon 15 Jun 2026, 14:05 · Knee (left) · Grinding · pain 3/10 · signs: none"."""
+    where = event.get_body_site_display()
+    if event.side != vocab.Side.UNKNOWN:
+        where += f" ({event.get_side_display().lower()})"
+    return " · ".join(
+        [
+            date_format(timezone.localtime(event.occurred_at, time_zone), "D j M Y, H:i"),
+            where,
+            event.get_sound_display(),
+            "pain not known" if event.pain is None else f"pain {event.pain}/10",
+            f"signs: {sign_words(event.signs) or 'none'}",
+        ]
+    )
