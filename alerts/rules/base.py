@@ -166,7 +166,8 @@ def message_params(history, finding):
     """The words every rule's message may use, besides the finding's own ``params``.
 
     where: "left hip", "hip", "left side" or "" · count: evidence events ·
-    days: distinct days · first, last: dates of the oldest and newest evidence.
+    days: distinct days · first, last: dates of the oldest and newest evidence ·
+    when: "on 14 Jun" (one day) or "on 3 days from 2 Jun to 14 Jun".
     """
     ordered = sorted(finding.evidence, key=lambda e: e.occurred_at)
     site = vocab.BodySite(finding.body_site).label.lower() if finding.body_site else ""
@@ -174,12 +175,16 @@ def message_params(history, finding):
     where = " ".join(part for part in (side, site) if part) or ""
     if side and not site:
         where = f"{side} side"
+    days = len(distinct_days(history, ordered))
+    first = _short_date(history.day(ordered[0])) if ordered else ""
+    last = _short_date(history.day(ordered[-1])) if ordered else ""
     return {
         "where": where,
         "count": len(ordered),
-        "days": len(distinct_days(history, ordered)),
-        "first": _short_date(history.day(ordered[0])) if ordered else "",
-        "last": _short_date(history.day(ordered[-1])) if ordered else "",
+        "days": days,
+        "first": first,
+        "last": last,
+        "when": f"on {last}" if days == 1 else f"on {days} days from {first} to {last}",
         **finding.params,
     }
 
