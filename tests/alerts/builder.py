@@ -51,6 +51,16 @@ class HistoryBuilder:
         self.workouts[workout.id] = workout
         return workout
 
+    def workout_with_events(self, days_ago=0, hours_ago=1, *, events=({},), **fields):
+        """A workout and the events logged during it, 5 minutes apart (one dict of event fields each)."""
+        workout = self.workout(days_ago, hours_ago, **fields)
+        activity = "leg_raise" if workout.is_leg_raise else "exercise"
+        logged = [
+            self.event(days_ago, hours_ago, -5 * (n + 1), workout=workout, **{"activity": activity, **each})
+            for n, each in enumerate(events)
+        ]
+        return workout, logged
+
     def history(self):
         ordered = tuple(sorted(self.events, key=lambda e: (e.occurred_at, e.id)))
         return History(person=self.person, events=ordered, now=self.now, workouts=dict(self.workouts))
