@@ -89,12 +89,10 @@ def painful_pop(history):
         e for e in history.events
         if e.is_pop and (e.pain_quality in SHARP_PAIN or (e.pain or 0) >= PAINFUL_POP_PAIN)
     ]
+    # Every painful pop meets the trigger (tip); a second day within 14 days only raises the tier.
     for (site, side), pops in by_site_and_side(painful).items():
         repeated = windows_with(history, pops, span_days=14, min_days=2)
-        if repeated:
-            yield Finding("painful_pop", Urgency.SOON, tuple(repeated), site, side)
-        else:
-            yield Finding("painful_pop", Urgency.TIP, tuple(pops), site, side)
+        yield Finding("painful_pop", Urgency.SOON if repeated else Urgency.TIP, tuple(pops), site, side)
 
 
 @rule(

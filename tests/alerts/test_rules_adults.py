@@ -389,6 +389,13 @@ def test_painful_pop_escalates_from_tip_to_soon_at_the_same_site_and_side():
     assert evidence_ids(found) == [first.id, again.id]
 
 
+def test_painful_pop_keeps_an_older_painful_pop_as_evidence_when_it_turns_soon():
+    b = HistoryBuilder()
+    pops = [painful(b, 20, pain=5), painful(b, 4, pain=4), painful(b, 1, pain_quality="stinging")]
+    found = only("painful_pop", b)
+    assert (found.urgency, evidence_ids(found)) == ("soon", [p.id for p in pops])
+
+
 def test_painful_pop_counts_each_site_and_side_apart():
     b = HistoryBuilder()
     left, right = painful(b, 5, pain=4), painful(b, 2, side="right", pain=4)
