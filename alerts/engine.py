@@ -13,7 +13,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from logs import vocab
@@ -47,14 +47,15 @@ def scan(person_id, *, now=None):
     """Run every rule over the person's window and upsert their alerts; returns the changes."""
     now = now or timezone.now()
     with transaction.atomic():
-        person = _lock_person(person_id)
-        if person is None:
+        facts = _lock_person(person_id)
+        if facts is None:
             return []
-        history, created_at = _load_history(person, now, since=now - WINDOW, until=now)
+        history, created_at = _load_history(facts, now, since=now - WINDOW, until=now)
         findings = [finding for rule in RULES.values() for finding in rule.check(history)]
-        changes = _upsert(person, history, findings, created_at, now)
-        _drop_stale_evidence(person, history, findings, now)
-        PersonScan.objects.filter(pk=person.pk).update(scanned_at=now)
+        state = _AlertState.load(person_id)
+        changes = _upsert(person_id, state, history, findings, created_at, now)
+        _drop_stale_evidence(state, history, findings, now)
+        PersonScan.objects.filter(pk=person_id).update(scanned_at=now)
     return changes
 
 
@@ -67,9 +68,9 @@ def scan_immediate(event):
     now = timezone.now()
     if event.occurred_at < now - WINDOW:
         return []  # outside what any scan looks at: leave it to the background rules
-    person = _lock_person(event.person_id)
+    facts = _lock_person(event.person_id)
     history, created_at = _load_history(
-        person, now, since=max(event.occurred_at - FEVER_REACH, now - WINDOW),
+        facts, now, since=max(event.occurred_at - FEVER_REACH, now - WINDOW),
         until=min(event.occurred_at + FEVER_REACH, now),
     )
     findings = [
@@ -78,7 +79,10 @@ def scan_immediate(event):
         for finding in rule.check(history)
         if finding.urgency in IMMEDIATE_TIERS and any(e.id == event.pk for e in finding.evidence)
     ]
-    return [change.alert for change in _upsert(person, history, findings, created_at, now)]
+    if not findings:
+        return []
+    state = _AlertState.load(event.person_id)
+    return [change.alert for change in _upsert(event.person_id, state, history, findings, created_at, now)]
 
 
 def due_person_ids(now=None):
@@ -101,19 +105,41 @@ def due_person_ids(now=None):
 
 
 def _lock_person(person_id):
-    """The person, with their PersonScan row locked until the transaction ends (None if gone)."""
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None:
-        return None
-    PersonScan.objects.get_or_create(person=person, defaults={"scanned_at": timezone.now() - WINDOW})
-    PersonScan.objects.select_for_update().get(pk=person.pk)
-    return person
+    """The person's facts, with their PersonScan row locked until the transaction ends.
+
+    One query in the steady state; None when the person is gone. The lock makes
+    scans of one person (worker and write request alike) run one at a time.
+    """
+    owner_zone = Caregiver.objects.filter(person=OuterRef("person"), role=vocab.Role.OWNER).values("user__timezone")
+    locked = (
+        PersonScan.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .annotate(owner_zone=Subquery(owner_zone[:1]))
+        .filter(pk=person_id)
+    )
+    row = locked.first()
+    if row is None:
+        if not Person.objects.filter(pk=person_id).exists():
+            return None
+        # First scan: "scanned" long ago, so the sweep still sees the person as due until this commits.
+        PersonScan.objects.get_or_create(person_id=person_id, defaults={"scanned_at": timezone.now() - WINDOW})
+        row = locked.first()
+    person = row.person
+    return PersonFacts(
+        id=person.pk,
+        life_stage=person.life_stage,
+        sex=person.sex,
+        risk_factors=frozenset(person.risk_factors or ()),
+        hip_check_done=person.hip_check_done,
+        birth_date=person.birth_date,
+        timezone=ZoneInfo(row.owner_zone or "UTC"),
+    )
 
 
-def _load_history(person, now, *, since, until):
-    """History of ``person`` with events in [since, until]; also each event's created_at."""
+def _load_history(facts, now, *, since, until):
+    """History with the events in [since, until]; also each event's created_at."""
     rows = list(
-        Event.objects.filter(person=person, occurred_at__gte=since, occurred_at__lte=until)
+        Event.objects.filter(person_id=facts.id, occurred_at__gte=since, occurred_at__lte=until)
         .order_by("occurred_at", "id")
         .values(*_EVENT_FIELDS, "created_at")
     )
@@ -123,10 +149,8 @@ def _load_history(person, now, *, since, until):
         for row in Workout.objects.filter(pk__in=workout_ids).values(*_WORKOUT_FIELDS)
     } if workout_ids else {}
     created_at = {row["id"]: row.pop("created_at") for row in rows}
-    events = tuple(
-        EventFacts(**{**row, "signs": frozenset(row["signs"] or ())}) for row in rows
-    )
-    return History(person=_person_facts(person), events=events, now=now, workouts=workouts), created_at
+    events = tuple(EventFacts(**{**row, "signs": frozenset(row["signs"] or ())}) for row in rows)
+    return History(person=facts, events=events, now=now, workouts=workouts), created_at
 
 
 _EVENT_FIELDS = [
@@ -136,60 +160,59 @@ _EVENT_FIELDS = [
 _WORKOUT_FIELDS = ["id", "started_at", "exercise", "range_of_motion", "pelvic_tilt_held"]
 
 
-def _person_facts(person):
-    owner_zone = (
-        Caregiver.objects.filter(person=person, role=vocab.Role.OWNER).values_list("user__timezone", flat=True).first()
-    )
-    return PersonFacts(
-        id=person.pk,
-        life_stage=person.life_stage,
-        sex=person.sex,
-        risk_factors=frozenset(person.risk_factors or ()),
-        hip_check_done=person.hip_check_done,
-        birth_date=person.birth_date,
-        timezone=ZoneInfo(owner_zone or "UTC"),
-    )
-
-
 # --- Upserting alerts ----------------------------------------------------------
 
 
-def _upsert(person, history, findings, created_at, now):
-    """Create or join alerts for ``findings``; returns what changed."""
-    if not findings:
-        return []
-    alerts = list(Alert.objects.filter(person=person, rule__in={f.rule for f in findings}))
-    active = {_key(a): a for a in alerts if a.status in ACTIVE_STATUSES}
-    closed_at = {}
-    for alert in alerts:
-        if alert.status not in ACTIVE_STATUSES and alert.closed_at is not None:
-            closed_at[_key(alert)] = max(alert.closed_at, closed_at.get(_key(alert), alert.closed_at))
-    linked = _linked_event_ids(active.values())
+@dataclass
+class _AlertState:
+    """A person's alerts as the scan found them: two queries, whatever the number of alerts."""
 
+    active: dict  # key -> open or acknowledged alert
+    closed_at: dict  # key -> when the latest closed alert of that key was closed
+    links: dict  # active alert id -> {event id: (linked_at, event updated_at)}
+
+    @classmethod
+    def load(cls, person_id):
+        active, closed_at = {}, {}
+        for alert in Alert.objects.filter(person_id=person_id):
+            key = _key(alert)
+            if alert.status in ACTIVE_STATUSES:
+                active[key] = alert
+            elif alert.closed_at is not None:
+                closed_at[key] = max(alert.closed_at, closed_at.get(key, alert.closed_at))
+        links = {alert.pk: {} for alert in active.values()}
+        for alert_id, event_id, linked_at, updated_at in AlertEvidence.objects.filter(alert__in=links).values_list(
+            "alert_id", "event_id", "linked_at", "event__updated_at"
+        ):
+            links[alert_id][event_id] = (linked_at, updated_at)
+        return cls(active, closed_at, links)
+
+
+def _upsert(person_id, state, history, findings, created_at, now):
+    """Create or join alerts for ``findings``; returns what changed."""
     changes = []
     for finding in findings:
         key = (finding.rule, finding.body_site, finding.side)
         evidence_ids = {e.id for e in finding.evidence}
-        alert = active.get(key)
+        alert = state.active.get(key)
         if alert is None:
-            closed = closed_at.get(key)
+            closed = state.closed_at.get(key)
             # A closed alert comes back only for evidence logged after it was closed.
             if closed is not None and not any(created_at[i] > closed for i in evidence_ids):
                 continue
-            alert = _create(person, history, finding, now)
-            active[key] = alert
-            linked[alert.pk] = set()
+            alert = _create(person_id, history, finding, now)
+            state.active[key] = alert
+            state.links[alert.pk] = {}
             kind = "created"
         else:
-            new_ids = evidence_ids - linked[alert.pk]
             raised = vocab.Urgency.rank(finding.urgency) > vocab.Urgency.rank(alert.urgency)
-            if not new_ids and not raised:
+            if not raised and evidence_ids <= state.links[alert.pk].keys():
                 continue
             kind = "raised" if raised else "joined"
             _join(alert, history, finding, raised)
-        new_ids = evidence_ids - linked[alert.pk]
-        AlertEvidence.objects.bulk_create([AlertEvidence(alert=alert, event_id=i) for i in sorted(new_ids)])
-        linked[alert.pk] |= new_ids
+        new_ids = sorted(evidence_ids - state.links[alert.pk].keys())
+        AlertEvidence.objects.bulk_create([AlertEvidence(alert=alert, event_id=i) for i in new_ids])
+        state.links[alert.pk].update((i, (now, now)) for i in new_ids)
         changes.append(Change(alert, kind))
         if kind != "joined" and alert.urgency in NOTIFY_TIERS:
             _notify_on_commit(alert.pk)
@@ -200,16 +223,9 @@ def _key(alert):
     return (alert.rule, alert.body_site, alert.side)
 
 
-def _linked_event_ids(alerts):
-    linked = {alert.pk: set() for alert in alerts}
-    for alert_id, event_id in AlertEvidence.objects.filter(alert__in=linked).values_list("alert_id", "event_id"):
-        linked[alert_id].add(event_id)
-    return linked
-
-
-def _create(person, history, finding, now):
+def _create(person_id, history, finding, now):
     return Alert.objects.create(
-        person=person,
+        person_id=person_id,
         rule=finding.rule,
         urgency=finding.urgency,
         body_site=finding.body_site,
@@ -242,7 +258,7 @@ def _wording(history, finding):
     }
 
 
-def _drop_stale_evidence(person, history, findings, now):
+def _drop_stale_evidence(state, history, findings, now):
     """Unlink events edited since they became evidence that no longer fit; resolve emptied alerts.
 
     Deleted events leave by cascade. Only a full scan does this: it alone sees
@@ -250,22 +266,20 @@ def _drop_stale_evidence(person, history, findings, now):
     """
     supported = {(f.rule, f.body_site, f.side, e.id) for f in findings for e in f.evidence}
     in_window = {e.id for e in history.events}
-    stale = [
-        link.pk
-        for link in AlertEvidence.objects.filter(
-            alert__person=person, alert__status__in=ACTIVE_STATUSES,
-            event_id__in=in_window, event__updated_at__gt=F("linked_at"),
-        ).select_related("alert")
-        if (link.alert.rule, link.alert.body_site, link.alert.side, link.event_id) not in supported
-    ]
-    if stale:
-        AlertEvidence.objects.filter(pk__in=stale).delete()
-    emptied = Alert.objects.filter(person=person, status__in=ACTIVE_STATUSES).exclude(
-        Exists(AlertEvidence.objects.filter(alert=OuterRef("pk")))
-    )
-    resolved = emptied.update(status=vocab.AlertStatus.RESOLVED, closed_at=now, updated_at=now)
-    if resolved:
-        logger.info("Resolved %d alert(s) of person %s: their evidence is gone", resolved, person.pk)
+    emptied = []
+    for key, alert in state.active.items():
+        links = state.links[alert.pk]
+        stale = [
+            event_id for event_id, (linked_at, updated_at) in links.items()
+            if event_id in in_window and updated_at > linked_at and (*key, event_id) not in supported
+        ]
+        if stale:
+            AlertEvidence.objects.filter(alert=alert, event_id__in=stale).delete()
+        if len(stale) == len(links):
+            emptied.append(alert.pk)
+    if emptied:
+        Alert.objects.filter(pk__in=emptied).update(status=vocab.AlertStatus.RESOLVED, closed_at=now, updated_at=now)
+        logger.info("Resolved alert(s) %s: their evidence is gone", emptied)
 
 
 def _notify_on_commit(alert_id):

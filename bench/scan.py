@@ -1,0 +1,233 @@
+"""Benchmarks of the alert scan (not tests: they print figures).
+
+    .venv/bin/python bench/scan.py            # everything, on PostgreSQL + Redis at 127.0.0.1
+    .venv/bin/python bench/scan.py --quick    # smaller sweep and fewer latency samples
+
+It works in its own database (``popwatch_bench``, created and emptied here;
+DATABASE_URL chooses another server) and Redis database 14, and reports:
+
+1. the median ``scan_person`` time for a person with 200 events and for one with
+   20,000 events over 5 years: a scan reads the 21-day window, so the second
+   should cost no more than 1.5x the first;
+2. a full sweep over 10,000 people with 50 events each, in people per second
+   (one process running the due scans, as one worker does);
+3. the latency from an HTTP POST to the alert being readable over HTTP, with
+   gunicorn and a real Celery worker on Redis (median and p95 over 50 events).
+"""
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/popwatch_bench")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("EMAIL_URL", "dummymail://")  # alerts raised here e-mail nobody
+
+
+def ensure_database():
+    """Create the bench database on PostgreSQL if it is missing."""
+    import environ
+
+    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    if "postgresql" not in config["ENGINE"]:
+        return
+    import psycopg
+
+    with psycopg.connect(
+        host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"] or "postgres",
+        dbname="postgres", autocommit=True,
+    ) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
+            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from alerts import engine, tasks  # noqa: E402
+from alerts.models import PersonScan  # noqa: E402
+from logs import services, vocab  # noqa: E402
+from logs.models import Event, Person, User  # noqa: E402
+
+RNG = random.Random(2026)
+SITES = [vocab.BodySite.KNEE, vocab.BodySite.HIP, vocab.BodySite.LOWER_BACK, vocab.BodySite.SHOULDER]
+SOUNDS = [vocab.Sound.POP, vocab.Sound.CLICK, vocab.Sound.CRACK]
+
+
+def reset():
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+
+
+def owner():
+    user, _ = User.objects.get_or_create(username="bench", defaults={"email": "bench@example.org"})
+    return user
+
+
+def people_with_events(count, events_each, days, *, life_stage=vocab.LifeStage.ADULT):
+    """``count`` people, each with ``events_each`` benign pops spread over the last ``days`` days."""
+    user = owner()
+    ids = []
+    now = timezone.now()
+    for start in range(0, count, 500):
+        batch = [Person(name=f"Bench {n}", life_stage=life_stage, log_changed_at=now)
+                 for n in range(start, min(count, start + 500))]
+        Person.objects.bulk_create(batch)
+        from logs.models import Caregiver
+
+        Caregiver.objects.bulk_create([Caregiver(person=p, user=user, role=vocab.Role.OWNER) for p in batch])
+        events = [
+            Event(
+                person=p, occurred_at=now - timedelta(seconds=RNG.uniform(60, days * 86400)),
+                body_site=RNG.choice(SITES), side=RNG.choice([vocab.Side.LEFT, vocab.Side.RIGHT]),
+                sound=RNG.choice(SOUNDS), activity=vocab.Activity.EXERCISE, pain=RNG.choice([None, 0, 1]),
+            )
+            for p in batch
+            for _ in range(events_each)
+        ]
+        Event.objects.bulk_create(events, batch_size=5000)
+        ids += [p.pk for p in batch]
+    return ids
+
+
+def median_scan_seconds(person_id, runs):
+    tasks.scan_person(person_id)  # the first scan writes the alerts; later ones read only
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        tasks.scan_person(person_id)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def bench_window(runs):
+    small = people_with_events(1, 200, days=18)[0]  # ~11 a day, all inside the window
+    large = people_with_events(1, 20_000, days=5 * 365)[0]  # ~11 a day for 5 years
+    small_s, large_s = median_scan_seconds(small, runs), median_scan_seconds(large, runs)
+    ratio = large_s / small_s
+    print(f"scan_person, 200 events:          median {small_s * 1000:.2f} ms over {runs} runs")
+    print(f"scan_person, 20,000 events (5 y): median {large_s * 1000:.2f} ms over {runs} runs")
+    print(f"  ratio {ratio:.2f} (must be <= 1.5: {'ok' if ratio <= 1.5 else 'FAILED'})")
+    return ratio <= 1.5
+
+
+def bench_sweep(people):
+    people_with_events(people, 50, days=20)
+    PersonScan.objects.all().delete()
+    started = time.perf_counter()
+    due = list(engine.due_person_ids())
+    for person_id in due:
+        engine.scan(person_id)
+    elapsed = time.perf_counter() - started
+    print(f"sweep over {len(due):,} people x 50 events: {elapsed:.1f} s, {len(due) / elapsed:.0f} people/s (one process)")
+    assert len(due) >= people
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(check, seconds, what):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.01)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+def bench_latency(samples):
+    import redis
+    import requests
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    venv_bin = Path(sys.executable).parent
+    logs = ROOT / "var" / "bench"
+    logs.mkdir(parents=True, exist_ok=True)
+    web = subprocess.Popen(
+        [venv_bin / "gunicorn", "tracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=open(logs / "web.log", "w"), stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(
+        [venv_bin / "celery", "-A", "tracker", "worker", "--concurrency=2", "--loglevel=WARNING"],
+        cwd=ROOT, env=env, stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(lambda: _answers(f"{base}/healthz/"), 30, "gunicorn")
+        user = owner()
+        token = Token.objects.get_or_create(user=user)[0].key
+        http = requests.Session()
+        http.headers["Authorization"] = f"Token {token}"
+        latencies = []
+        for n in range(-1, samples):  # -1: a warm-up once the worker is up, not measured
+            baby = services.create_person(owner=user, name=f"Latency {n}", life_stage=vocab.LifeStage.INFANT)
+            started = time.perf_counter()
+            answer = http.post(f"{base}/api/v1/events/", json={
+                "person": baby.pk, "occurred_at": timezone.now().isoformat(),
+                "body_site": "hip", "side": "left", "sound": "clunk",
+            })
+            assert answer.status_code == 201, answer.text
+            wait_for(lambda: http.get(f"{base}/api/v1/alerts/", params={"person": baby.pk}).json()["count"] == 1,
+                     60, "the alert")
+            if n >= 0:
+                latencies.append(time.perf_counter() - started)
+        latencies.sort()
+        p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
+        print(f"POST -> alert readable (gunicorn, worker on Redis), {samples} events: "
+              f"median {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    finally:
+        for process in (web, worker):
+            process.terminate()
+        for process in (web, worker):
+            process.wait(timeout=30)
+
+
+def _answers(url):
+    import requests
+
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="1,000 people in the sweep, 10 latency samples")
+    args = parser.parse_args()
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; broker: {os.environ['REDIS_URL']}")
+    reset()
+    window_ok = bench_window(runs=30)
+    reset()
+    bench_sweep(1_000 if args.quick else 10_000)
+    reset()
+    bench_latency(10 if args.quick else 50)
+    sys.exit(0 if window_ok else 1)
+
+
+if __name__ == "__main__":
+    main()
