@@ -1,13 +1,10 @@
 """Thin API views over alerts: scoping comes from alerts.selectors."""
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
 from rest_framework.exceptions import ValidationError
 
-from alerts import selectors
-from alerts.models import ACTIVE_STATUSES
+from alerts import selectors, services
 from alerts.rules import RULES
 from logs import selectors as log_selectors
 from logs import vocab
@@ -46,20 +43,9 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
 
     def perform_update(self, serializer):
         alert = serializer.instance
-        new_status = serializer.validated_data.get("status", alert.status)
-        if new_status in ACTIVE_STATUSES:
-            alert.closed_at = None
-        elif alert.status in ACTIVE_STATUSES:
-            # Closed now; closing an already closed alert keeps the moment it was first
-            # closed, which decides what later evidence may raise it again (rules.md).
-            alert.closed_at = timezone.now()
-        alert.status = new_status
         try:
-            with transaction.atomic():
-                alert.save(update_fields=["status", "closed_at", "updated_at"])
-        except IntegrityError:
-            # Only alerts_alert_one_active_per_key can fail here: the database, not a
-            # racy exists() check, decides whether this key already has an active alert.
+            services.change_alert_status(alert=alert, status=serializer.validated_data.get("status", alert.status))
+        except services.KeyAlreadyActive:
             raise ValidationError(
                 {"status": ["Another open or acknowledged alert exists for this rule and place; update that one."]}
             )
