@@ -40,8 +40,8 @@ class Person(models.Model):
     hip_check_done = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # When this person's events or workouts last changed: the sweep rescans
-    # anyone changed since their last scan (a write whose enqueue failed).
+    # When this person's facts, events or workouts last changed: the sweep
+    # rescans anyone changed since their last scan (a write whose enqueue failed).
     log_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:

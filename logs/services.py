@@ -49,8 +49,10 @@ def create_person(*, owner, **fields):
 def update_person(*, person, **fields):
     for name, value in fields.items():
         setattr(person, name, value)
-    person.save(update_fields=[*fields, "updated_at"])
-    # Facts such as life stage or risk factors change what the rules see.
+    # Facts such as life stage or risk factors change what the rules see: mark
+    # the log changed too, so the sweep rescans the person if the enqueue fails.
+    person.log_changed_at = timezone.now()
+    person.save(update_fields=[*fields, "log_changed_at", "updated_at"])
     schedule_scan(person.pk)
     return person
 
