@@ -74,6 +74,8 @@ class RoleCheckedObjectMixin:
 
 
 class PersonViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
+    """People the caller tracks or cares for; only the owner edits, shares or deletes one."""
+
     serializer_class = serializers.PersonSerializer
     lookup_value_regex = ID_PATTERN
     write_action = "own"
@@ -97,7 +99,11 @@ class PersonViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         summary="List who can see this person, with their roles",
     )
     @extend_schema(
-        methods=["POST"], request=serializers.CaregiverSerializer, responses=serializers.CaregiverSerializer,
+        methods=["POST"], request=serializers.CaregiverSerializer,
+        responses={
+            201: serializers.CaregiverSerializer,
+            200: OpenApiResponse(serializers.CaregiverSerializer, "Shared already: the role is changed"),
+        },
         summary="Share this person with a user (owner only); posting again changes the role",
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
@@ -153,6 +159,8 @@ def _write_answer(logged, *, created):
     partial_update=extend_schema(responses=serializers.EventWriteAnswerSerializer),
 )
 class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
+    """Joint sounds and symptom check-ins, newest first; owners and editors log and edit them."""
+
     serializer_class = serializers.EventSerializer
     filterset_class = EventFilter
     lookup_value_regex = ID_PATTERN
@@ -183,7 +191,8 @@ class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         responses=serializers.BulkResultSerializer(many=True),
         summary="Store a batch of events (offline sync); a replayed client_id is a duplicate, never a second event",
     )
-    @action(detail=False, methods=["post"])
+    # A plain list in and out: no filters, no pagination (also in the schema).
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def bulk(self, request):
         items = request.data
         if not isinstance(items, list):
@@ -225,6 +234,8 @@ def _as_field_errors(detail):
 
 
 class WorkoutViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
+    """Workouts, newest first, with the number of events logged during each."""
+
     serializer_class = serializers.WorkoutSerializer
     filterset_class = WorkoutFilter
     lookup_value_regex = ID_PATTERN
