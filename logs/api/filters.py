@@ -35,7 +35,7 @@ class UtcDateTimeField(IsoDateTimeField):
         try:
             return value.astimezone(UTC)
         except OverflowError:
-            raise forms.ValidationError("Date-time out of range.", code="overflow")
+            raise forms.ValidationError("Date-time out of range.", code="overflow") from None
 
 
 class DateTimeFilter(django_filters.IsoDateTimeFilter):

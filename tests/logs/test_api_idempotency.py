@@ -145,7 +145,9 @@ def test_a_mixed_batch_stores_the_valid_items_and_reports_the_others_in_order(ow
     assert set(created) == {ids[0], ids[8]}
     assert answer.json() == [
         {"client_id": ids[0], "status": "created", "id": created[ids[0]]},
-        {"client_id": ids[1], "status": "invalid", "errors": {"pain": ["Ensure this value is less than or equal to 10."]}},
+        {"client_id": ids[1], "status": "invalid", "errors": {
+            "pain": ["Ensure this value is less than or equal to 10."],
+        }},
         {"client_id": str(stored.client_id), "status": "duplicate", "id": stored.pk},
         {"client_id": ids[3], "status": "invalid", "errors": {"person": ["No person with this id."]}},
         {"client_id": ids[4], "status": "invalid", "errors": {

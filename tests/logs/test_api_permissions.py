@@ -44,8 +44,12 @@ def workout_body(w):
 CALLS = {
     "persons.list": Call("get", "/api/v1/persons/", EVERY_USER),
     "persons.retrieve": Call("get", "/api/v1/persons/{person}/", READERS),
-    "persons.create": Call("post", "/api/v1/persons/", EVERY_USER, 201, lambda w: {"name": "Mia", "life_stage": "infant"}),
-    "persons.update": Call("put", "/api/v1/persons/{person}/", OWNER, body=lambda w: {"name": "Rob", "life_stage": "child"}),
+    "persons.create": Call(
+        "post", "/api/v1/persons/", EVERY_USER, 201, lambda w: {"name": "Mia", "life_stage": "adult"}
+    ),
+    "persons.update": Call(
+        "put", "/api/v1/persons/{person}/", OWNER, body=lambda w: {"name": "Rob", "life_stage": "child"}
+    ),
     "persons.partial_update": Call("patch", "/api/v1/persons/{person}/", OWNER, body=lambda w: {"name": "Rob"}),
     "persons.delete": Call("delete", "/api/v1/persons/{person}/", OWNER, 204),
     "caregivers.list": Call("get", "/api/v1/persons/{person}/caregivers/", READERS),

@@ -113,7 +113,8 @@ def test_a_bulk_batch_costs_a_constant_number_of_queries_per_item(api, person):
     api.post("/api/v1/events/", event_body(person))
 
     def batch(size):
-        return lambda: api.post("/api/v1/events/bulk/", [event_body(person, client_id=str(uuid4())) for _ in range(size)])
+        items = [event_body(person, client_id=str(uuid4())) for _ in range(size)]
+        return lambda: api.post("/api/v1/events/bulk/", items)
 
     costs = [queries_of(batch(size)) for size in (5, 10, 20)]
     per_item = (costs[1] - costs[0]) / 5

@@ -30,7 +30,8 @@ def resolved(change):
 
 
 def workout_body(person, change=None):
-    return {"person": person.pk, "started_at": soon(hours=-1), "exercise": "straight_leg_raise", **resolved(change or {})}
+    body = {"person": person.pk, "started_at": soon(hours=-1), "exercise": "straight_leg_raise"}
+    return {**body, **resolved(change or {})}
 
 
 def with_change(person, change):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from logs.models import Event, Workout
+from logs.models import Workout
 from tests.factories import make_event, make_person, make_user, make_workout
 
 WORKOUTS = "/api/v1/workouts/"
@@ -18,7 +18,9 @@ def workout_url(workout):
 def workout_body(person, **fields):
     started = timezone.now() - timedelta(hours=1)
     return {
-        "person": person.pk, "started_at": started.isoformat(), "ended_at": (started + timedelta(minutes=20)).isoformat(),
+        "person": person.pk,
+        "started_at": started.isoformat(),
+        "ended_at": (started + timedelta(minutes=20)).isoformat(),
         "exercise": "bent_knee_leg_raise", "sets": 3, "reps": 12, "range_of_motion": "reduced",
         "pelvic_tilt_held": True, "note": "slow tempo", **fields,
     }
@@ -46,7 +48,8 @@ def test_create_needs_only_person_start_and_exercise(api, person):
     )
 
     assert answer.status_code == 201
-    assert {k: answer.json()[k] for k in ("ended_at", "sets", "reps", "range_of_motion", "pelvic_tilt_held", "note")} == {
+    defaults = ("ended_at", "sets", "reps", "range_of_motion", "pelvic_tilt_held", "note")
+    assert {k: answer.json()[k] for k in defaults} == {
         "ended_at": None, "sets": None, "reps": None, "range_of_motion": "full", "pelvic_tilt_held": None, "note": "",
     }
 
