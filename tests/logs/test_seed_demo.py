@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from alerts import engine
+from alerts.models import Alert
 from logs import vocab
 from logs.api.serializers import EventSerializer, PersonSerializer, WorkoutSerializer
 from logs.histories import generated_histories, store_histories
@@ -155,6 +157,21 @@ def test_the_back_pain_lasts_ten_days_without_improving_despite_cracking():
         by_day.setdefault(event.occurred_at.date(), []).append(event.pain)
     day_values = [mean(pains) for _, pains in sorted(by_day.items())]
     assert mean(day_values[-3:]) > mean(day_values[:3]) - 1
+
+
+def test_a_scan_of_the_demo_raises_the_alerts_its_stories_are_about():
+    seed_demo()
+    for name in ("Maya", "Alex", "Jordan"):
+        engine.scan(demo_person(name).pk)
+    raised = {
+        (alert.person.name, alert.rule, alert.urgency, alert.body_site, alert.side)
+        for alert in Alert.objects.select_related("person")
+    }
+    # The clunk and the week of back pain deserve a look; painless clicks and pops do not.
+    assert raised == {
+        ("Maya", "hip_clunk", "soon", "hip", "left"),
+        ("Jordan", "back_pain_beyond_a_week", "soon", "", ""),
+    }
 
 
 def test_generated_people_are_owned_by_bench_and_spread_over_the_days_asked():
