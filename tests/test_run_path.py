@@ -54,7 +54,7 @@ def free_port():
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory):
-    """The environment bin/run gives every process: only the var dir and a SQLite file set."""
+    """The embedded defaults bin/run uses when nothing is configured, in a temporary var dir."""
     var_dir = tmp_path_factory.mktemp("var")
     return var_dir, clean_env(var_dir, DATABASE_URL=f"sqlite:///{var_dir}/db.sqlite3")
 
@@ -119,12 +119,12 @@ def web(embedded, demo_login, request):
 @pytest.fixture(scope="module")
 def worker(embedded, demo_login, request):
     var_dir, env = embedded
-    worker = start(
+    running = start(
         [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool=solo", "--loglevel=INFO"],
         env=env, log_path=var_dir / "worker.log", request=request,
     )
-    worker.wait_for(lambda: " ready." in worker.log(), "the worker ready")
-    return worker
+    running.wait_for(lambda: " ready." in running.log(), "the worker ready")
+    return running
 
 
 @pytest.fixture(scope="module")
