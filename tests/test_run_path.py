@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.test_settings import REPO, clean_env
+from tests.test_settings import REPO, clean_env, run_python
 
 READY_WITHIN = 60  # seconds: a cold interpreter on a busy 2-core machine
 
@@ -60,9 +60,7 @@ def embedded(tmp_path_factory):
 
 
 def manage(env, *args):
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
-    )
+    done = run_python(env, "manage.py", *args)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 

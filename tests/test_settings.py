@@ -29,8 +29,9 @@ def clean_env(var_dir, **variables):
 
 
 def run_python(env, *args):
+    """Run the project's Python in the repository under ``env``; the caller checks the outcome."""
     return subprocess.run(
-        [sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, *args], check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=120
     )
 
 
