@@ -72,6 +72,22 @@ def events_visible_to(user):
     )
 
 
+def replayed_event(user, *, person_id, client_id):
+    """The event stored under (person, client_id) if ``user`` may write to that person, else None.
+
+    Offline sync recognises a replay by these two alone: the rest of a replayed body
+    need not validate again (its workout may have been deleted since, say).
+    """
+    return (
+        Event.objects.filter(
+            person_id=person_id, client_id=client_id,
+            person__caregivers__user=user, person__caregivers__role__in=WRITE_ROLES,
+        )
+        .select_related("created_by")
+        .first()
+    )
+
+
 def workouts_visible_to(user):
     """Workouts of the people the user can see, newest first, with ``event_count`` and ``role``."""
     if not user.is_authenticated:

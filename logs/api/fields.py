@@ -86,3 +86,20 @@ class VisibleWorkoutField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+class ClientIdField(serializers.UUIDField):
+    """A UUID written as a string (DRF alone would also turn the integer 42 into a UUID)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+def parse_client_id(value):
+    """The UUID in ``value``, or None when it is not one."""
+    try:
+        return ClientIdField().to_internal_value(value)
+    except serializers.ValidationError:
+        return None

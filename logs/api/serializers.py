@@ -14,7 +14,7 @@ from alerts.api.serializers import AlertSerializer
 from logs import vocab
 from logs.models import Caregiver, Event, Person, User, Workout
 
-from .fields import PersonField, VisibleWorkoutField
+from .fields import ClientIdField, PersonField, VisibleWorkoutField
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # phones' clocks drift; more than this is a mistake
 
@@ -185,7 +185,7 @@ def _person_unchanged(instance, attrs):
 class EventSerializer(serializers.ModelSerializer):
     person = PersonField(action="write")
     occurred_at = serializers.DateTimeField(validators=[not_in_future])
-    client_id = serializers.UUIDField(required=False, allow_null=True)
+    client_id = ClientIdField(required=False, allow_null=True)
     pain = serializers.IntegerField(
         min_value=vocab.PAIN_MIN, max_value=vocab.PAIN_MAX, required=False, allow_null=True
     )
@@ -237,7 +237,7 @@ class EventWriteAnswerSerializer(EventSerializer):
 
 
 class BulkEventSerializer(EventSerializer):
-    client_id = serializers.UUIDField()  # required in a batch: it is how a retry is recognised
+    client_id = ClientIdField()  # required in a batch: it is how a retry is recognised
 
 
 class BulkResultSerializer(serializers.Serializer):

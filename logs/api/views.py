@@ -14,6 +14,7 @@ from logs import selectors, services, vocab
 from logs.models import User
 
 from . import serializers
+from .fields import parse_client_id, parse_id
 from .filters import EventFilter, WorkoutFilter
 
 ID_PATTERN = r"[0-9]{1,18}"
@@ -169,6 +170,9 @@ class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         return selectors.events_visible_to(self.request.user).select_related("created_by")
 
     def create(self, request, *args, **kwargs):
+        replayed = _replayed_event(request.user, request.data)
+        if replayed is not None:
+            return _write_answer(services.LoggedEvent(replayed, created=False), created=False)
         event = self.get_serializer(data=request.data)
         event.is_valid(raise_exception=True)
         fields = dict(event.validated_data)
@@ -205,6 +209,9 @@ class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         return Response(results)
 
     def _sync_one(self, item, context):
+        replayed = _replayed_event(self.request.user, item)
+        if replayed is not None:
+            return {"client_id": str(replayed.client_id), "status": "duplicate", "id": replayed.pk}
         client_id = item.get("client_id") if isinstance(item, dict) else None
         result = {"client_id": client_id if isinstance(client_id, str) else None}
         event = serializers.BulkEventSerializer(data=item, context=context)
@@ -220,6 +227,16 @@ class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
             "status": "created" if logged.created else "duplicate",
             "id": logged.event.pk,
         }
+
+
+def _replayed_event(user, body):
+    """The stored event a body replays (same person and client_id), if any."""
+    if not isinstance(body, dict):
+        return None
+    person_id, client_id = parse_id(body.get("person")), parse_client_id(body.get("client_id"))
+    if person_id is None or client_id is None:
+        return None
+    return selectors.replayed_event(user, person_id=person_id, client_id=client_id)
 
 
 def _as_field_errors(detail):

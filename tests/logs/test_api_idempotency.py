@@ -49,6 +49,40 @@ def test_a_replay_does_not_touch_the_log(api, person):
     assert person.log_changed_at == changed_at
 
 
+def test_a_replay_is_recognised_even_when_its_body_no_longer_validates(api, person, workout):
+    # Logged offline during a workout that was deleted before the phone synced again.
+    body = event_body(person, client_id=new_id(), workout=workout.pk)
+    first = api.post(EVENTS, body)
+    workout.delete()
+
+    replay = api.post(EVENTS, body)
+    batch = api.post(BULK, [body])
+
+    assert (first.status_code, replay.status_code) == (201, 200)
+    assert replay.json()["id"] == first.json()["id"]
+    assert batch.json() == [{"client_id": body["client_id"], "status": "duplicate", "id": first.json()["id"]}]
+    assert Event.objects.count() == 1
+
+
+def test_a_viewer_replaying_someone_elses_client_id_learns_nothing(api, person, viewer, writes_nothing):
+    body = event_body(person, client_id=new_id())
+    api.post(EVENTS, body)
+
+    with writes_nothing():
+        answer = client_for(viewer).post(EVENTS, body)
+
+    assert answer.status_code == 403
+
+
+@pytest.mark.parametrize("client_id", [42, 4.2, True, ["a"], "not-a-uuid"])
+def test_a_client_id_must_be_a_uuid_string(api, person, client_id, writes_nothing):
+    with writes_nothing():
+        answer = api.post(EVENTS, event_body(person, client_id=client_id))
+
+    assert answer.status_code == 400
+    assert list(answer.json()) == ["client_id"]
+
+
 def test_a_client_id_is_unique_per_person_only(owner, api, person):
     other = make_person(owner, name="Kim")
     client_id = new_id()
