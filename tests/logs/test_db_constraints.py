@@ -68,13 +68,10 @@ VIOLATIONS = {
 
 
 # Known gap: migration 0002's SQLite triggers guard logs_event only, not an update of logs_workout.person_id.
-SQLITE_GAPS = {"workout moved to another person under its events"}
 
 
 @pytest.mark.parametrize("violation", VIOLATIONS)
-def test_the_database_refuses(request, world, violation):
-    if connection.vendor == "sqlite" and violation in SQLITE_GAPS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="no SQLite trigger on logs_workout updates"))
+def test_the_database_refuses(world, violation):
     before = (Event.objects.count(), Workout.objects.count(), Person.objects.count(), Caregiver.objects.count())
 
     with pytest.raises(IntegrityError), transaction.atomic():
