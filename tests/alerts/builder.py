@@ -73,6 +73,18 @@ def findings(rule_code, builder):
     return list(RULES[rule_code].check(builder.history()))
 
 
+def only(rule_code, builder):
+    """The single finding of one rule over the builder's history."""
+    found = findings(rule_code, builder)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def ids(*events):
+    """Sorted ids of events, to compare with ``evidence_ids``."""
+    return sorted(e.id for e in events)
+
+
 def evidence_ids(finding):
     return sorted(e.id for e in finding.evidence)
 

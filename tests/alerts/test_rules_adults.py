@@ -13,7 +13,7 @@ import pytest
 
 from alerts.rules import RULES, adults
 from alerts.rules.base import message_params
-from tests.alerts.builder import NOW, HistoryBuilder, evidence_ids, findings
+from tests.alerts.builder import NOW, HistoryBuilder, evidence_ids, findings, only
 
 ADULT_RULES = [
     "painful_pop",
@@ -27,12 +27,6 @@ ADULT_RULES = [
     "back_pain_beyond_a_week",
 ]
 
-
-def only(code, builder):
-    """The single finding of ``code`` over the builder's history."""
-    found = findings(code, builder)
-    assert len(found) == 1, found
-    return found[0]
 
 
 def back_pain(b, days_ago, pain, hours_ago=2, **fields):

@@ -4,7 +4,16 @@ from datetime import timedelta
 
 import pytest
 
-from tests.alerts.builder import NOW, HistoryBuilder, add_everyday_infant_log, evidence_ids, findings, message
+from tests.alerts.builder import (
+    NOW,
+    HistoryBuilder,
+    add_everyday_infant_log,
+    evidence_ids,
+    findings,
+    ids,
+    message,
+    only,
+)
 
 # Painless sounds of an older child's or adult's ordinary days: (hours before the scan, activity, site, side, sound).
 EVERYDAY_MOMENTS = (
@@ -27,14 +36,6 @@ def someone(life_stage="adult", *, timezone="UTC"):
     return builder
 
 
-def only(rule_code, builder):
-    found = findings(rule_code, builder)
-    assert len(found) == 1, found
-    return found[0]
-
-
-def ids(*events):
-    return sorted(e.id for e in events)
 
 
 def key_and_tier(finding):

@@ -4,7 +4,16 @@ from datetime import timedelta
 
 import pytest
 
-from tests.alerts.builder import NOW, HistoryBuilder, add_everyday_infant_log, evidence_ids, findings, message
+from tests.alerts.builder import (
+    NOW,
+    HistoryBuilder,
+    add_everyday_infant_log,
+    evidence_ids,
+    findings,
+    ids,
+    message,
+    only,
+)
 
 
 def baby(age_days=40, *, everyday=True, **person):
@@ -16,14 +25,6 @@ def baby(age_days=40, *, everyday=True, **person):
     return builder
 
 
-def only(rule_code, builder):
-    found = findings(rule_code, builder)
-    assert len(found) == 1, found
-    return found[0]
-
-
-def ids(*events):
-    return sorted(e.id for e in events)
 
 
 # One event that meets each infant rule (with a risk factor on the person where needed).
