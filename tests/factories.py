@@ -63,3 +63,19 @@ def event_body(person, **fields):
     }
     body.update(fields)
     return body
+
+
+def make_alert(person, events=None, *, rule="persistent_crepitus", urgency="soon", **fields):
+    """An alert stored directly (no engine) with ``events`` as its evidence (default: one new event)."""
+    from alerts.models import Alert, AlertEvidence
+
+    events = events if events is not None else [make_event(person, side="left")]
+    fields = {
+        "body_site": vocab.BodySite.KNEE, "side": vocab.Side.LEFT, "title": "Grinding at the left knee",
+        "message": "Grinding at the left knee on 3 days.", "advice": "Book a check.", "source": "seed 000",
+        "first_seen_at": min(e.occurred_at for e in events), "last_evidence_at": max(e.occurred_at for e in events),
+        **fields,
+    }
+    alert = Alert.objects.create(person=person, rule=rule, urgency=urgency, **fields)
+    AlertEvidence.objects.bulk_create(AlertEvidence(alert=alert, event=event) for event in events)
+    return alert

@@ -8,7 +8,7 @@ import time_machine
 from alerts.models import Alert, AlertEvidence
 from alerts.rules import RULES, Rule
 from logs import vocab
-from tests.factories import client_for, make_event, make_person, make_user, share
+from tests.factories import client_for, make_alert, make_event, make_person, make_user, share
 
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 ALERT_FIELDS = {
@@ -25,20 +25,6 @@ RULE_CODES = {
 }
 # Token lookup, page count, the page of alerts, the evidence of the whole page.
 LIST_QUERIES = 4
-
-
-def make_alert(person, events=None, *, rule="persistent_crepitus", urgency="soon", **fields):
-    """An alert stored directly (no engine) with ``events`` as its evidence (default: one new event)."""
-    events = events if events is not None else [make_event(person, occurred_at=T0, side="left")]
-    fields = {
-        "body_site": vocab.BodySite.KNEE, "side": vocab.Side.LEFT, "title": "Grinding at the left knee",
-        "message": "Grinding at the left knee on 3 days.", "advice": "Book a check.", "source": "seed 000",
-        "first_seen_at": min(e.occurred_at for e in events), "last_evidence_at": max(e.occurred_at for e in events),
-        **fields,
-    }
-    alert = Alert.objects.create(person=person, rule=rule, urgency=urgency, **fields)
-    AlertEvidence.objects.bulk_create(AlertEvidence(alert=alert, event=event) for event in events)
-    return alert
 
 
 def url(alert=None):

@@ -9,8 +9,7 @@ from django.core import mail
 from alerts import notify
 from alerts.models import AlertNotification
 from logs import vocab
-from tests.alerts.test_api_alerts import make_alert
-from tests.factories import make_event, make_person, make_user, share
+from tests.factories import make_alert, make_event, make_person, make_user, share
 
 DISCLAIMER = "Popwatch is not a diagnosis. If you are worried, contact a health professional."
 SEEN = datetime(2026, 6, 15, 12, 5, tzinfo=UTC)
