@@ -82,22 +82,22 @@ class LoggedEvent:
 
 
 def log_event(*, person, created_by, **fields):
-    """Store one event; a ``client_id`` already stored for the person returns that event unchanged."""
+    """Store one event; a ``client_id`` already stored for the person returns that event unchanged.
+
+    The unique (person, client_id) constraint decides, so a replay racing the
+    original still stores one event; the insert of a replay rolls back alone.
+    """
     client_id = fields.get("client_id")
-    if client_id is not None:
-        stored = Event.objects.filter(person=person, client_id=client_id).first()
-        if stored is not None:
-            return LoggedEvent(stored, created=False)
     try:
         with transaction.atomic():
             event = Event.objects.create(person=person, created_by=created_by, **fields)
             _mark_log_changed(person.pk)
             alerts = _immediate_alerts(event)
     except IntegrityError:
-        # A concurrent submission with the same client_id won the race.
-        if client_id is None:
+        stored = Event.objects.filter(person=person, client_id=client_id).first() if client_id else None
+        if stored is None:
             raise
-        return LoggedEvent(Event.objects.get(person=person, client_id=client_id), created=False)
+        return LoggedEvent(stored, created=False)
     schedule_scan(person.pk)
     return LoggedEvent(event, created=True, alerts=alerts)
 
