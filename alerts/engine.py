@@ -28,8 +28,6 @@ logger = logging.getLogger(__name__)
 # How often the sweep rescans someone with events in the window even when their
 # log has not changed: time-based rules (back pain beyond a week) must still fire.
 RESCAN_ACTIVE_EVERY = timedelta(hours=1)
-# Tiers that e-mail caregivers when an alert is raised or raised in tier (rules.md).
-NOTIFY_TIERS = frozenset({vocab.Urgency.SOON, vocab.Urgency.URGENT, vocab.Urgency.EMERGENCY})
 # Tiers the write request raises at once (rules.md: "immediately ... even when no worker is running").
 IMMEDIATE_TIERS = frozenset({vocab.Urgency.URGENT, vocab.Urgency.EMERGENCY})
 
@@ -214,7 +212,7 @@ def _upsert(person_id, state, history, findings, created_at, now):
         AlertEvidence.objects.bulk_create([AlertEvidence(alert=alert, event_id=i) for i in new_ids])
         state.links[alert.pk].update((i, (now, now)) for i in new_ids)
         changes.append(Change(alert, kind))
-        if kind != "joined" and alert.urgency in NOTIFY_TIERS:
+        if kind != "joined" and alert.urgency in vocab.NOTIFY_URGENCIES:
             _notify_on_commit(alert.pk)
     return changes
 

@@ -16,9 +16,6 @@ from .models import ACTIVE_STATUSES, Alert, AlertNotification
 from .rules import DISCLAIMER
 from .rules.base import sign_words
 
-NOTIFIED_URGENCIES = frozenset({vocab.Urgency.EMERGENCY, vocab.Urgency.URGENT, vocab.Urgency.SOON})
-
-
 def send_alert_emails(alert_id):
     """E-mail every caregiver who wants alert e-mails, once per (alert, user, urgency).
 
@@ -27,7 +24,7 @@ def send_alert_emails(alert_id):
     """
     alert = Alert.objects.select_related("person").filter(pk=alert_id).first()
     # A tip never e-mails (rules.md); an alert closed before the task ran is no news.
-    if alert is None or alert.urgency not in NOTIFIED_URGENCIES or alert.status not in ACTIVE_STATUSES:
+    if alert is None or alert.urgency not in vocab.NOTIFY_URGENCIES or alert.status not in ACTIVE_STATUSES:
         return 0
     recipients = list(_recipients(alert))
     if not recipients:

@@ -149,6 +149,10 @@ class Urgency(models.TextChoices):
         return [cls.TIP, cls.SOON, cls.URGENT, cls.EMERGENCY].index(value)
 
 
+# rules.md "notify caregivers": every tier but tip e-mails the caregivers at once.
+NOTIFY_URGENCIES = frozenset({Urgency.SOON, Urgency.URGENT, Urgency.EMERGENCY})
+
+
 class AlertStatus(models.TextChoices):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
