@@ -5,7 +5,6 @@ rules.md gives infants their own rules, so every rule here is silent for them.
 
 from datetime import timedelta
 from fractions import Fraction
-from functools import wraps
 
 from logs.vocab import BodySite, PainQuality, Radiates, RangeOfMotion, Sign, Urgency
 
@@ -13,7 +12,7 @@ from .base import (
     WINDOW, Finding, by_site_and_side, distinct_days, evidence_of, fever_words, fevers_near, listed, sign_words,
     windows_with,
 )
-from .registry import rule
+from .registry import CHILDREN_AND_ADULTS, rule
 
 SHARP_PAIN = frozenset({PainQuality.SHARP, PainQuality.SHOOTING, PainQuality.STINGING})
 PAINFUL_POP_PAIN = 4
@@ -24,17 +23,6 @@ DOWN_THE_LEGS = frozenset({Radiates.ONE_LEG, Radiates.BOTH_LEGS})
 LEG_WEAKNESS_SIGNS = frozenset({Sign.WEAKNESS, Sign.FOOT_DROP})
 RECENT = timedelta(hours=48)
 
-
-def children_and_adults(check):
-    """rules.md "who" = child/adult: the rule says nothing about an infant."""
-
-    @wraps(check)
-    def checked(history):
-        if history.person.is_infant:
-            return ()
-        return check(history)
-
-    return checked
 
 
 def _leg_raise_workout(history, event):
@@ -77,9 +65,9 @@ def _listed_once(phrases):
         "If pops with pain keep coming back at the same place, book an appointment with a doctor or "
         "physiotherapist within days."
     ),
+    who=CHILDREN_AND_ADULTS,
     source="seed 001",
 )
-@children_and_adults
 def painful_pop(history):
     """rules.md: a pop with `pain_quality` `sharp`, `shooting` or `stinging`, or `pain` ≥ 4:
     first day → `tip` (stop the exercise); on ≥ 2 days within 14 days at the same site and
@@ -111,9 +99,9 @@ def painful_pop(history):
         "Pain that keeps increasing is worth a professional's look: book an appointment with a doctor or "
         "physiotherapist within days. Until then, ease off the movements that bring it on."
     ),
+    who=CHILDREN_AND_ADULTS,
     source='seed 001 ("new or increasing discomfort")',
 )
-@children_and_adults
 def rising_pain(history):
     """rules.md: at one site and side, the mean `pain` of events in the last 7 days is ≥ 2 points
     above the mean of the 14 days before, each window with ≥ 3 events with a pain score (0 counts)
@@ -145,9 +133,9 @@ def rising_pain(history):
         "(knees bent at 90 degrees) or single-leg raises, alternating legs, keeping the small of your back "
         "flat against the floor."
     ),
+    who=CHILDREN_AND_ADULTS,
     source="seed 001 (exercise modifications)",
 )
-@children_and_adults
 def pops_despite_reduced_rom(history):
     """rules.md: painless pops during leg-raise workouts whose `range_of_motion` is `reduced` or
     `minimal`, on ≥ 3 such workouts within 14 days (P). Advice: bent-knee or single-leg raises.
@@ -181,9 +169,9 @@ def pops_despite_reduced_rom(history):
         "holding your breath. A hand under your lower back helps you feel it stay flat. Only lower your legs "
         "as far as your back stays flat, and reverse the movement as soon as it starts to arch or pop."
     ),
+    who=CHILDREN_AND_ADULTS,
     source="seed 001 (technique adjustments)",
 )
-@children_and_adults
 def arching_during_leg_raise(history):
     """rules.md: a pop at `lower_back` or `hip` during a leg-raise workout with `pelvic_tilt_held`
     false (P). Advice: posterior pelvic tilt, brace the transverse abdominis, shorter range.
@@ -221,10 +209,10 @@ def _cauda_equina_signs(event):
         "Go to an emergency department or call emergency services now. These signs need to be checked "
         "straight away, even when the pain itself is mild."
     ),
+    who=CHILDREN_AND_ADULTS,
     source="NHS back pain; NICE NG59; ACP/APS 2007",
     immediate=True,
 )
-@children_and_adults
 def cauda_equina_signs(history):
     """rules.md: sign `saddle_numbness` or `bladder_bowel_change`; or, on one event, `radiates` =
     `both_legs` with `numbness` or `weakness` (S). Tier emergency, alert per person.
@@ -246,10 +234,10 @@ def cauda_equina_signs(history):
         "Have a doctor look today. A foot that drops or drags, or weakness that keeps coming back, needs a "
         "prompt check."
     ),
+    who=CHILDREN_AND_ADULTS,
     source="ACP/APS 2007; AHCPR red flags",
     immediate=True,  # foot drop on one event
 )
-@children_and_adults
 def progressive_leg_weakness(history):
     """rules.md: sign `foot_drop` (S), or `weakness` on ≥ 2 days within 7 days (P).
     Tier urgent, alert per person. Source: ACP/APS 2007; AHCPR red flags.
@@ -276,10 +264,10 @@ def progressive_leg_weakness(history):
         "Have a doctor look today. Back pain together with a fever, or after a fall or injury, needs a "
         "same-day check."
     ),
+    who=CHILDREN_AND_ADULTS,
     source="NHS back pain; ACP 2011",
     immediate=True,
 )
-@children_and_adults
 def back_pain_with_fever(history):
     """rules.md: a back site with `pain` ≥ 1 and a fever within 48 h, or, on one event, sign
     `recent_trauma` with a back site and `pain` ≥ 1 (S). Tier urgent, alert per person.
@@ -317,9 +305,9 @@ def _radiating_signs(event):
         "to crack meanwhile. If numbness between the legs, a bladder or bowel change, or weakness in the legs "
         "appears, go to an emergency department."
     ),
+    who=CHILDREN_AND_ADULTS,
     source="seed 002; NHS sciatica",
 )
-@children_and_adults
 def radiating_leg_pain(history):
     """rules.md: `radiates` = `one_leg` or `both_legs` on an event that does not itself meet
     `cauda_equina_signs`, or, on one event, `numbness` or `tingling` at a back site (S; seed 002
@@ -388,9 +376,9 @@ def _severe_days_in_a_row(history, back_pain):
         "Back pain that lasts beyond a week of self-care, or that is intense, is worth a professional's look: "
         "book an appointment with a doctor or physiotherapist within days."
     ),
+    who=CHILDREN_AND_ADULTS,
     source="seed 002; NICE NG59; ACP 2017",
 )
-@children_and_adults
 def back_pain_beyond_a_week(history):
     """rules.md: back-site events with `pain` ≥ 1 on ≥ 4 days spanning ≥ 7 days, the newest within
     48 h of the scan, and not improving: the mean of the latest 3 such days is greater than the mean

@@ -3,7 +3,7 @@
 from logs import vocab
 
 from .base import Finding, by_site_and_side, evidence_of, fever_words, fevers_near, sign_words, windows_with
-from .registry import rule
+from .registry import ANYONE, rule
 
 Side, Sign, Sound, Urgency = vocab.Side, vocab.Sign, vocab.Sound, vocab.Urgency
 
@@ -34,6 +34,7 @@ def _hot_or_swollen(history, event):
         "A swollen, red or warm joint should be checked the same day: have a doctor look today. "
         "If the person also seems very unwell, go to an emergency department or call emergency services."
     ),
+    who=ANYONE,
     source="NHS septic arthritis; seed 000",
     immediate=True,
 )
@@ -67,6 +68,7 @@ def hot_swollen_joint(history):
         "Grinding that keeps coming back at one joint is worth a check: book an appointment with a "
         "doctor or physiotherapist within the next few days."
     ),
+    who=ANYONE,
     source='seed 000 ("persistent and localized")',
 )
 def persistent_crepitus(history):
@@ -93,6 +95,7 @@ def persistent_crepitus(history):
         "A difference in how the two sides are used is worth a check: book an appointment with a "
         "doctor within the next few days."
     ),
+    who=ANYONE,
     source='seed 000 ("difference in how the baby uses one side")',
 )
 def one_sided_limb_avoidance(history):
@@ -122,6 +125,7 @@ def one_sided_limb_avoidance(history):
         "way, book an appointment with a doctor or physiotherapist within the next few days, and avoid "
         "the movement that sets it off until then."
     ),
+    who=ANYONE,
     source="seed 001; NHS knee red flags",
     immediate=True,
 )

@@ -3,7 +3,7 @@
 from logs import vocab
 
 from .base import Finding, by_site_and_side, evidence_of, fever_words, fevers_near, listed, sign_words, windows_with
-from .registry import rule
+from .registry import INFANTS, rule
 
 RiskFactor, Sex, Sign, Sound, Urgency = vocab.RiskFactor, vocab.Sex, vocab.Sign, vocab.Sound, vocab.Urgency
 
@@ -23,6 +23,7 @@ HIP_ASYMMETRY_SIGNS = frozenset({Sign.LEG_LENGTH_DIFFERENCE, Sign.UNEVEN_SKIN_FO
         "department or call emergency services now. If the baby's birth date is not recorded and "
         "they are older than 3 months, have a doctor look today, and add the birth date to their profile."
     ),
+    who=INFANTS,
     source="NICE NG143 (fever in under 5s); AAP febrile infant guideline",
     immediate=True,
 )
@@ -33,8 +34,6 @@ def infant_fever_young(history):
     The age is taken at each fever event's time; a fever at 90 days or older is not this rule's.
     """
     person = history.person
-    if not person.is_infant:
-        return
     fevers = [e for e in history.events if e.has_fever]
     if person.birth_date is None:
         urgency, age = Urgency.URGENT, "; the baby's birth date is not recorded"
@@ -60,6 +59,7 @@ def infant_fever_young(history):
         "Have a doctor look at the baby today. If the baby also has a fever, go to an emergency "
         "department or call emergency services now."
     ),
+    who=INFANTS,
     source="seed 000; CHQ bone & joint infection guideline; NG143 amber list",
     immediate=True,
 )
@@ -69,8 +69,6 @@ def limb_not_moving(history):
 
     Source: seed 000; CHQ bone & joint infection guideline; NG143 amber list.
     """
-    if not history.person.is_infant:
-        return
     flagged = [e for e in history.events if Sign.LIMB_NOT_MOVING in e.signs]
     for (site, side), events in by_site_and_side(flagged).items():
         fevers = fevers_near(history, events)
@@ -97,6 +95,7 @@ def limb_not_moving(history):
         "book an appointment with the baby's doctor within the next few days. If it happens again at "
         "the same joint within two days, have a doctor look today."
     ),
+    who=INFANTS,
     source="seed 000",
     immediate=True,
 )
@@ -106,8 +105,6 @@ def pain_after_sound(history):
 
     Source: seed 000 ("the baby crying out immediately following the sound").
     """
-    if not history.person.is_infant:
-        return
     cried = [e for e in history.events if Sign.CRIED in e.signs and e.sound != Sound.NONE]
     for (site, side), events in by_site_and_side(cried).items():
         repeated = windows_with(history, events, span_days=2, min_days=1, min_events=2)
@@ -127,6 +124,7 @@ def pain_after_sound(history):
         "A clunk at the hip is different from the common, harmless click. Book an appointment with "
         "the baby's doctor within the next few days so they can check how stable the hip is."
     ),
+    who=INFANTS,
     source="seed 000; AAP DDH guideline (Ortolani/Barlow)",
 )
 def hip_clunk(history):
@@ -134,8 +132,6 @@ def hip_clunk(history):
 
     Source: seed 000; AAP DDH guideline (Ortolani/Barlow).
     """
-    if not history.person.is_infant:
-        return
     clunks = [e for e in history.events if e.body_site == vocab.BodySite.HIP and e.sound == Sound.CLUNK]
     for (site, side), events in by_site_and_side(clunks).items():
         yield Finding("hip_clunk", Urgency.SOON, tuple(events), body_site=site, side=side)
@@ -150,6 +146,7 @@ def hip_clunk(history):
     advice=(
         "Book an appointment with the baby's doctor within the next few days so the hips can be examined."
     ),
+    who=INFANTS,
     source="seed 000; NHS DDH; IHDI exam after 3 months",
 )
 def hip_asymmetry(history):
@@ -158,8 +155,6 @@ def hip_asymmetry(history):
 
     Source: seed 000; NHS DDH; IHDI exam after 3 months.
     """
-    if not history.person.is_infant:
-        return
     uneven = [e for e in history.events if e.signs & HIP_ASYMMETRY_SIGNS]
     for (site, side), events in by_site_and_side(uneven).items():
         seen = frozenset().union(*(e.signs & HIP_ASYMMETRY_SIGNS for e in events))
@@ -183,6 +178,7 @@ def hip_asymmetry(history):
         "baby's next routine check so the doctor can examine the hips, and mark the hip check as done "
         "afterwards."
     ),
+    who=INFANTS,
     source="Nie et al. 2017 (97% of clicky hips normal); Yang et al. 2019",
 )
 def hip_click_risk_factors(history):
@@ -193,7 +189,7 @@ def hip_click_risk_factors(history):
     Source: Nie et al. 2017 (97% of clicky hips normal); Yang et al. 2019.
     """
     person = history.person
-    if not person.is_infant or person.hip_check_done:
+    if person.hip_check_done:
         return
     risks = [
         words for present, words in (

@@ -1,11 +1,17 @@
 """The catalogue of rules: each module in this package registers its rules here."""
 
 from dataclasses import dataclass
+from functools import wraps
 from typing import Callable
 
 from logs import vocab
 
 DISCLAIMER = "Popwatch is not a diagnosis. If you are worried, contact a health professional."
+
+# rules.md's "who" column, as the life stages a rule speaks about.
+ANYONE = frozenset(vocab.LifeStage.values)
+INFANTS = frozenset({vocab.LifeStage.INFANT})
+CHILDREN_AND_ADULTS = frozenset({vocab.LifeStage.CHILD, vocab.LifeStage.ADULT})
 
 
 @dataclass(frozen=True)
@@ -19,6 +25,7 @@ class Rule:
     advice: str
     source: str
     check: Callable
+    who: frozenset = ANYONE  # the life stages the rule speaks about; silent for others
     # Single-event emergency/urgent rules also run inside the write request (see alerts.immediate).
     immediate: bool = False
 
@@ -26,11 +33,13 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(*, code, urgency, title, description, message, advice, source, also=(), immediate=False):
+def rule(*, code, urgency, title, description, message, advice, source, who, also=(), immediate=False):
     """Register the decorated ``check(history)`` as the rule ``code``.
 
     ``urgency`` is the tier in rules.md's table; ``also`` lists any other tier the
     rule can raise (e.g. ``limb_not_moving`` is urgent, also emergency with a fever).
+    ``who`` (ANYONE, INFANTS or CHILDREN_AND_ADULTS) is rules.md's "who": the
+    registered check yields nothing for a person of another life stage.
     """
 
     def register(check):
@@ -39,7 +48,14 @@ def rule(*, code, urgency, title, description, message, advice, source, also=(),
         tiers = tuple(sorted({urgency, *also}, key=vocab.Urgency.rank))
         if not set(tiers) <= set(vocab.Urgency.values):
             raise ValueError(f"rule {code}: unknown urgency in {tiers}")
-        RULES[code] = Rule(code, urgency, tiers, title, description, message, advice, source, check, immediate)
+
+        @wraps(check)
+        def checked(history):
+            return check(history) if history.person.life_stage in who else ()
+
+        RULES[code] = Rule(
+            code, urgency, tiers, title, description, message, advice, source, checked, who, immediate
+        )
         return check
 
     return register
