@@ -66,7 +66,8 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from alerts import engine, tasks  # noqa: E402
 from alerts.models import PersonScan  # noqa: E402
 from logs import services, vocab  # noqa: E402
-from logs.models import Event, Person, User  # noqa: E402
+from logs.histories import PlannedHistory, planned_event, store_histories  # noqa: E402
+from logs.models import Person, User  # noqa: E402
 
 RNG = random.Random(2026)
 SITES = [vocab.BodySite.KNEE, vocab.BodySite.HIP, vocab.BodySite.LOWER_BACK, vocab.BodySite.SHOULDER]
@@ -84,29 +85,25 @@ def owner():
 
 
 def people_with_events(count, events_each, days, *, life_stage=vocab.LifeStage.ADULT):
-    """``count`` people, each with ``events_each`` benign pops spread over the last ``days`` days."""
-    user = owner()
-    ids = []
+    """``count`` people, each with ``events_each`` benign pops spread over the last ``days`` days; their ids."""
     now = timezone.now()
-    for start in range(0, count, 500):
-        batch = [Person(name=f"Bench {n}", life_stage=life_stage, log_changed_at=now)
-                 for n in range(start, min(count, start + 500))]
-        Person.objects.bulk_create(batch)
-        from logs.models import Caregiver
-
-        Caregiver.objects.bulk_create([Caregiver(person=p, user=user, role=vocab.Role.OWNER) for p in batch])
-        events = [
-            Event(
-                person=p, occurred_at=now - timedelta(seconds=RNG.uniform(60, days * 86400)),
-                body_site=RNG.choice(SITES), side=RNG.choice([vocab.Side.LEFT, vocab.Side.RIGHT]),
-                sound=RNG.choice(SOUNDS), activity=vocab.Activity.EXERCISE, pain=RNG.choice([None, 0, 1]),
-            )
-            for p in batch
-            for _ in range(events_each)
-        ]
-        Event.objects.bulk_create(events, batch_size=5000)
-        ids += [p.pk for p in batch]
-    return ids
+    planned = (
+        PlannedHistory(
+            kind="bench",
+            person={"name": f"Bench {n}", "life_stage": life_stage},
+            events=[
+                planned_event(
+                    now - timedelta(seconds=RNG.uniform(60, days * 86400)), RNG.choice(SITES), RNG.choice(SOUNDS),
+                    side=RNG.choice([vocab.Side.LEFT, vocab.Side.RIGHT]), activity=vocab.Activity.EXERCISE,
+                    pain=RNG.choice([None, 0, 1]),
+                )
+                for _ in range(events_each)
+            ],
+        )
+        for n in range(count)
+    )
+    store_histories(planned, owner=owner(), changed_at=now)
+    return list(Person.objects.filter(log_changed_at=now).order_by("pk").values_list("pk", flat=True))
 
 
 def median_scan_seconds(person_id, runs):

@@ -61,8 +61,9 @@ def _on_day(today, days_ago, hour, minute):
     return datetime.combine(today - timedelta(days=days_ago), time(hour, minute), tzinfo=UTC)
 
 
-def _event(occurred_at, body_site, sound, *, side=vocab.Side.UNKNOWN, activity=vocab.Activity.OTHER,
+def planned_event(occurred_at, body_site, sound, *, side=vocab.Side.UNKNOWN, activity=vocab.Activity.OTHER,
            pain=None, pain_quality=None, workout_index=None, note=""):
+    """One event of a PlannedHistory: model field values, with ``workout_index`` for its workout."""
     return {
         "occurred_at": occurred_at,
         "body_site": body_site,
@@ -117,11 +118,11 @@ def infant_with_hip_clunk(*, now, rng, days=42, name="Maya"):
         for _ in range(rng.randint(1, 3)):
             site = rng.choices(INFANT_SITES, INFANT_SITE_WEIGHTS)[0]
             sound = rng.choices(INFANT_SOUNDS, INFANT_SOUND_WEIGHTS)[0]
-            events.append(_event(
+            events.append(planned_event(
                 _on_day(today, days_ago, rng.randrange(24), rng.randrange(60)), site, sound,
                 side=_side_for(site, rng), activity=rng.choice(INFANT_ACTIVITIES),
             ))
-    events.append(_event(
+    events.append(planned_event(
         _on_day(today, min(HIP_CLUNK_DAYS_AGO, days), 0, 40), vocab.BodySite.HIP, vocab.Sound.CLUNK,
         side=vocab.Side.LEFT, activity=vocab.Activity.DIAPER_CHANGE,
         note="A deeper clunk from the left hip at the night change, not the usual click. Did not cry.",
@@ -169,7 +170,7 @@ def leg_raise_exerciser(*, now, rng, days=28, name="Alex"):
         })
         for _ in range(rng.choice((0, 1, 1, 2))):
             site = rng.choice(WORKOUT_POP_SITES)
-            events.append(_event(
+            events.append(planned_event(
                 started_at + timedelta(minutes=rng.randint(1, minutes - 1)), site, rng.choice(WORKOUT_POP_SOUNDS),
                 side=_side_for(site, rng), activity=vocab.Activity.LEG_RAISE, pain=0,
                 workout_index=len(workouts) - 1,
@@ -197,13 +198,13 @@ def back_pain_not_improving(*, now, rng, days=10, name="Jordan"):
     for day_number, days_ago in enumerate(range(days, 0, -1)):
         drift = (2 * day_number) // days  # 0 in the first half, 1 in the second: no improvement
         pain = min(BACK_PAIN_MAX, max(BACK_PAIN_MIN, 4 + drift + rng.choice((-1, 0, 0, 1))))
-        events.append(_event(
+        events.append(planned_event(
             _on_day(today, days_ago, rng.choice((7, 8)), rng.randrange(60)), vocab.BodySite.LOWER_BACK,
             vocab.Sound.NONE, activity=vocab.Activity.GETTING_UP, pain=pain, **back,
         ))
         if day_number % 2:
             cracked = rng.random() < 0.7
-            events.append(_event(
+            events.append(planned_event(
                 _on_day(today, days_ago, 21, rng.randrange(60)), vocab.BodySite.LOWER_BACK,
                 vocab.Sound.CRACK if cracked else vocab.Sound.NONE,
                 activity=vocab.Activity.SELF_MANIPULATION, pain=rng.randint(2, 3) if cracked else pain,
