@@ -145,8 +145,11 @@ class Urgency(models.TextChoices):
 
     @classmethod
     def rank(cls, value):
-        """0 for the least urgent (tip) up to 3 (emergency): higher is more urgent."""
-        return [cls.TIP, cls.SOON, cls.URGENT, cls.EMERGENCY].index(value)
+        """0 for the least urgent (tip) up to 3 (emergency): higher is more urgent.
+
+        Derived from the order of declaration above, which alert lists also sort by.
+        """
+        return len(cls.values) - 1 - cls.values.index(value)
 
 
 # rules.md "notify caregivers": every tier but tip e-mails the caregivers at once.
