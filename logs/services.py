@@ -77,7 +77,7 @@ def unshare_person(*, caregiver):
 class LoggedEvent:
     event: Event
     created: bool
-    # Alerts raised (or raised in tier) at once by this write: see alerts.immediate.
+    # Alerts raised (or raised in tier) at once by this write: see alerts.engine.scan_immediate.
     alerts: list = field(default_factory=list)
 
 
@@ -122,9 +122,10 @@ def delete_event(*, event):
 
 
 def _immediate_alerts(event):
-    from alerts.immediate import raise_immediate_alerts
+    """The single-event emergency/urgent alerts of this write, raised inside its transaction."""
+    from alerts.engine import scan_immediate
 
-    return raise_immediate_alerts(event)
+    return scan_immediate(event)
 
 
 # --- Workouts ---------------------------------------------------------------

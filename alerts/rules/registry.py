@@ -26,7 +26,7 @@ class Rule:
     source: str
     check: Callable
     who: frozenset = ANYONE  # the life stages the rule speaks about; silent for others
-    # Single-event emergency/urgent rules also run inside the write request (see alerts.immediate).
+    # Single-event emergency/urgent rules also run inside the write request (see alerts.engine.scan_immediate).
     immediate: bool = False
 
 
