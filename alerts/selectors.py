@@ -28,3 +28,20 @@ def alerts_visible_to(user):
         .prefetch_related(Prefetch("evidence", queryset=evidence, to_attr="evidence_events"))
         .order_by(URGENCY_ORDER, "-last_evidence_at", "-id")
     )
+
+
+def alerts_raised(user, ids):
+    """The alerts named in a redirect after a write (``?raised=3,4``) that ``user`` may see.
+
+    Ids come from the URL, so anything not visible to the user is simply not shown.
+    Each alert has ``evidence_events`` with the fields an alert card shows.
+    """
+    wanted = [int(part) for part in str(ids or "").split(",") if part.isdigit()][:20]
+    if not wanted or not user.is_authenticated:
+        return []
+    evidence = Event.objects.order_by("occurred_at", "id")
+    return list(
+        Alert.objects.filter(person__caregivers__user=user, pk__in=wanted)
+        .prefetch_related(Prefetch("evidence", queryset=evidence, to_attr="evidence_events"))
+        .order_by(URGENCY_ORDER, "-id")
+    )

@@ -29,6 +29,9 @@ class User(AbstractUser):
     email_alerts = models.BooleanField(
         default=True, help_text="E-mail me when an alert at 'soon' or above is raised."
     )
+    temperature_unit = models.CharField(
+        max_length=1, choices=vocab.TemperatureUnit.choices, default=vocab.TemperatureUnit.CELSIUS
+    )
 
 
 class Person(models.Model):

@@ -1,13 +1,15 @@
 """Reads: the one place that scopes querysets to what a user may see.
 
 A person the user has no caregiver role for does not exist for them: lookups
-raise NotFound (404), never PermissionDenied. PermissionDenied (403) is only
-for a person the user can see but whose role does not allow the action.
+raise Django's Http404, never PermissionDenied. PermissionDenied (403) is only
+for a person the user can see but whose role does not allow the action. Both are
+Django's exceptions, so DRF answers them as JSON and the pages with their templates.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from rest_framework.exceptions import NotFound, PermissionDenied
+from django.http import Http404
 
 from . import vocab
 from .models import Caregiver, Event, Person, User, Workout
@@ -44,7 +46,7 @@ def person_for(user, person_id, *, action="read"):
     try:
         person = persons_visible_to(user).get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError):
-        raise NotFound("No person with this id.")
+        raise Http404("No person with this id.") from None
     require_role(person.role, action)
     return person
 

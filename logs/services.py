@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from rest_framework.authtoken.models import Token
+
 from . import vocab
-from .models import Caregiver, Event, Person, Workout
+from .models import Caregiver, Event, Person, User, Workout
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,17 @@ def _enqueue_scan(person_id):
 
 def _mark_log_changed(person_id):
     Person.objects.filter(pk=person_id).update(log_changed_at=timezone.now())
+
+
+# --- Accounts -----------------------------------------------------------------
+
+
+def register_user(*, username, email, password):
+    """A new user with an API token: the web sign-up and POST auth/register/ both come here."""
+    with transaction.atomic():
+        user = User.objects.create_user(username, email, password)
+        Token.objects.create(user=user)
+    return user
 
 
 # --- People and caregivers --------------------------------------------------

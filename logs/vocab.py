@@ -13,6 +13,13 @@ class LifeStage(models.TextChoices):
     ADULT = "adult"
 
 
+class TemperatureUnit(models.TextChoices):
+    """How a user reads and types temperatures; stored values are always °C."""
+
+    CELSIUS = "c", "°C"
+    FAHRENHEIT = "f", "°F"
+
+
 class Sex(models.TextChoices):
     FEMALE = "female"
     MALE = "male"

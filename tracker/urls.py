@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views.defaults import page_not_found
-from django.views.generic import TemplateView
+
+from . import pwa, views
 
 
 def healthz(request):
@@ -19,9 +20,18 @@ def not_found(request, exception):
 handler404 = not_found
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", views.home, name="home"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/export/", views.export_everything, name="settings-export"),
+    path("settings/delete-account/", views.delete_account, name="delete-account"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("healthz/", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("logs.api.urls")),
     path("api/v1/", include("alerts.api.urls")),
+    path("", include("logs.urls")),
+    path("", include("alerts.urls")),
 ]

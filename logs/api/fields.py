@@ -3,7 +3,10 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as Forbidden
 
 from logs import selectors
 
@@ -45,7 +48,7 @@ class PersonField(serializers.Field):
         if person_id not in cache:
             try:
                 cache[person_id] = selectors.person_for(self.context["request"].user, person_id)
-            except NotFound:
+            except Http404:
                 cache[person_id] = None
         person = cache[person_id]
         if person is None:
@@ -53,7 +56,7 @@ class PersonField(serializers.Field):
         try:
             selectors.require_role(person.role, self.action)
         except PermissionDenied as denied:
-            raise PermissionDenied({self.field_name: [denied.detail]})
+            raise Forbidden({self.field_name: [str(denied)]}) from None
         return person
 
     def get_attribute(self, instance):

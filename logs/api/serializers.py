@@ -1,28 +1,27 @@
 """Validation of the contract (api.md), written once for the API and the web forms."""
 
-from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import zoneinfo
 from django.contrib.auth import authenticate, password_validation
-from django.utils import timezone
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts.api.serializers import AlertSerializer
 
-from logs import vocab
+from logs import validators, vocab
 from logs.models import Caregiver, Event, Person, User, Workout
 
 from .fields import ClientIdField, PersonField, VisibleWorkoutField
 
-FUTURE_TOLERANCE = timedelta(minutes=5)  # phones' clocks drift; more than this is a mistake
 
-
-def not_in_future(value):
-    if value > timezone.now() + FUTURE_TOLERANCE:
-        raise serializers.ValidationError("Must not be more than 5 minutes in the future.")
-    return value
+def _checked(check, *args):
+    """Run a shared check of logs.validators, answering its message as a DRF error."""
+    try:
+        check(*args)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(list(error.messages)) from None
 
 
 class TemperatureField(serializers.DecimalField):
@@ -51,9 +50,7 @@ class UniqueChoicesField(serializers.ListField):
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
-        repeated = sorted({v for v in values if values.count(v) > 1})
-        if repeated:
-            raise serializers.ValidationError(f"Listed more than once: {', '.join(repeated)}.")
+        _checked(validators.no_repeats, values)
         return values
 
 
@@ -101,7 +98,7 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "timezone", "email_alerts"]
+        fields = ["id", "username", "email", "timezone", "email_alerts", "temperature_unit"]
         read_only_fields = ["id", "username", "email"]
 
 
@@ -123,13 +120,8 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
     def validate_birth_date(self, value):
-        if value and value > _today_for(self.context["request"].user):
-            raise serializers.ValidationError("Must not be in the future.")
+        _checked(validators.not_after_users_today, value, self.context["request"].user)
         return value
-
-
-def _today_for(user):
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(getattr(user, "timezone", None) or "UTC"))
 
 
 class CaregiverSerializer(serializers.ModelSerializer):
@@ -150,7 +142,7 @@ class CaregiverSerializer(serializers.ModelSerializer):
 
 class WorkoutSerializer(serializers.ModelSerializer):
     person = PersonField(action="write")
-    started_at = serializers.DateTimeField(validators=[not_in_future])
+    started_at = serializers.DateTimeField(validators=[validators.not_in_future])
     sets = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
     reps = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
     note = serializers.CharField(max_length=vocab.NOTE_MAX_LENGTH, required=False, allow_blank=True)
@@ -169,8 +161,10 @@ class WorkoutSerializer(serializers.ModelSerializer):
         _person_unchanged(self.instance, attrs)
         started = attrs.get("started_at", getattr(self.instance, "started_at", None))
         ended = attrs.get("ended_at", getattr(self.instance, "ended_at", None))
-        if ended is not None and started is not None and ended <= started:
-            raise serializers.ValidationError({"ended_at": ["Must be after started_at."]})
+        try:
+            validators.ends_after_start(started, ended)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"ended_at": error.messages}) from None
         return attrs
 
 
@@ -184,7 +178,7 @@ def _person_unchanged(instance, attrs):
 
 class EventSerializer(serializers.ModelSerializer):
     person = PersonField(action="write")
-    occurred_at = serializers.DateTimeField(validators=[not_in_future])
+    occurred_at = serializers.DateTimeField(validators=[validators.not_in_future])
     client_id = ClientIdField(required=False, allow_null=True)
     pain = serializers.IntegerField(
         min_value=vocab.PAIN_MIN, max_value=vocab.PAIN_MAX, required=False, allow_null=True
@@ -214,9 +208,10 @@ class EventSerializer(serializers.ModelSerializer):
         if self.instance is not None and "client_id" in attrs and attrs["client_id"] != self.instance.client_id:
             raise serializers.ValidationError({"client_id": ["Cannot change once stored."]})
         person = attrs.get("person") or getattr(self.instance, "person", None)
-        workout = attrs.get("workout")
-        if workout is not None and workout.person_id != person.pk:
-            raise serializers.ValidationError({"workout": ["Belongs to another person."]})
+        try:
+            validators.workout_of_person(attrs.get("workout"), person)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"workout": error.messages}) from None
         return attrs
 
 

@@ -11,7 +11,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from logs import selectors, services, vocab
-from logs.models import User
 
 from . import serializers
 from .fields import parse_client_id, parse_id
@@ -36,10 +35,9 @@ class RegisterView(AuthThrottled, generics.CreateAPIView):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        with transaction.atomic():
-            user = User.objects.create_user(data["username"], data["email"], data["password"])
-            Token.objects.create(user=user)
-        serializer.instance = user
+        serializer.instance = services.register_user(
+            username=data["username"], email=data["email"], password=data["password"]
+        )
 
 
 class TokenView(AuthThrottled, APIView):

@@ -127,6 +127,7 @@ def test_me_shows_the_account(owner, api):
     assert answer.status_code == 200
     assert answer.json() == {
         "id": owner.pk, "username": "olive", "email": "olive@example.org", "timezone": "UTC", "email_alerts": True,
+        "temperature_unit": "c",
     }
 
 

@@ -1,0 +1,5 @@
+"""Pages: caregivers."""
+
+def caregiver_list(request, **kwargs):
+    raise NotImplementedError("logs/views/caregivers.py.caregiver_list: being built")
+

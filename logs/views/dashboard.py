@@ -1,0 +1,5 @@
+"""Pages: dashboard."""
+
+def person_dashboard(request, **kwargs):
+    raise NotImplementedError("logs/views/dashboard.py.person_dashboard: being built")
+

@@ -1,0 +1,1 @@
+// Behaviour every page shares; one small module per behaviour lives beside it.
