@@ -2,10 +2,12 @@
 
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -71,12 +73,18 @@ def _message(alert, evidence, user, connection):
         "evidence": [_evidence_line(event, time_zone) for event in evidence],
         "time_zone": user.timezone,
         "disclaimer": DISCLAIMER,
+        "link": _alert_link(alert),
     }
     text = render_to_string("alerts/email/alert.txt", context)
     html = render_to_string("alerts/email/alert.html", context)
     message = EmailMultiAlternatives(subject, text, to=[user.email], connection=connection)
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _alert_link(alert):
+    """The alert's card on its person's page, as an address that works from a mail client."""
+    return f"{settings.SITE_URL}{reverse('person-dashboard', args=[alert.person_id])}#alert-{alert.pk}"
 
 
 def _evidence_line(event, time_zone):

@@ -7,26 +7,43 @@ from logs.models import Event
 
 from .models import Alert
 
-# Most urgent first: Urgency lists the tiers in that order.
-URGENCY_ORDER = Case(
-    *(When(urgency=tier, then=Value(position)) for position, tier in enumerate(vocab.Urgency.values)),
-    output_field=IntegerField(),
-)
+def urgency_order(field="urgency"):
+    """Sorts the tier in ``field`` most urgent first (Urgency lists the tiers in that order); none last."""
+    tiers = vocab.Urgency.values
+    return Case(
+        *(When(**{field: tier}, then=Value(position)) for position, tier in enumerate(tiers)),
+        default=Value(len(tiers)),
+        output_field=IntegerField(),
+    )
+
+
+URGENCY_ORDER = urgency_order()
 
 
 def alerts_visible_to(user):
     """Alerts of the people the user is a caregiver of: most urgent first, then newest.
 
-    Each alert carries ``evidence_events`` (its events, oldest first, ids only) so a
-    page of alerts costs one query for the alerts and one for all their evidence.
+    Each alert carries ``evidence_events`` (its events, oldest first) so a page of
+    alerts costs one query for the alerts and one for all their evidence.
     """
     if not user.is_authenticated:
         return Alert.objects.none()
-    evidence = Event.objects.order_by("occurred_at", "id").only("id")
-    return (
-        Alert.objects.filter(person__caregivers__user=user)
-        .prefetch_related(Prefetch("evidence", queryset=evidence, to_attr="evidence_events"))
-        .order_by(URGENCY_ORDER, "-last_evidence_at", "-id")
+    return _with_evidence_most_urgent_first(Alert.objects.filter(person__caregivers__user=user))
+
+
+def alerts_of(person):
+    """Every alert of ``person``, ordered and with evidence as in alerts_visible_to.
+
+    For a person already found through ``logs.selectors.person_for`` (or a share link):
+    the report behind the dashboard and the exports reads its alerts here.
+    """
+    return _with_evidence_most_urgent_first(Alert.objects.filter(person=person))
+
+
+def _with_evidence_most_urgent_first(alerts):
+    evidence = Event.objects.order_by("occurred_at", "id")
+    return alerts.prefetch_related(Prefetch("evidence", queryset=evidence, to_attr="evidence_events")).order_by(
+        URGENCY_ORDER, "-last_evidence_at", "-id"
     )
 
 

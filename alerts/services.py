@@ -9,6 +9,9 @@ from .models import ACTIVE_STATUSES
 class KeyAlreadyActive(Exception):
     """Reopening would make a second open or acknowledged alert for the same key."""
 
+    # What the API and the pages answer, in the same words.
+    message = "Another open or acknowledged alert exists for this rule and place; update that one."
+
 
 def change_alert_status(*, alert, status):
     if status in ACTIVE_STATUSES:

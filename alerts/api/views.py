@@ -46,9 +46,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         try:
             services.change_alert_status(alert=alert, status=serializer.validated_data.get("status", alert.status))
         except services.KeyAlreadyActive:
-            raise ValidationError(
-                {"status": ["Another open or acknowledged alert exists for this rule and place; update that one."]}
-            )
+            raise ValidationError({"status": [services.KeyAlreadyActive.message]})
 
 
 @extend_schema(

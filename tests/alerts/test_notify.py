@@ -137,3 +137,14 @@ def test_a_deleted_alert_sends_nothing(alert):
 
     assert notify.send_alert_emails(alert_id) == 0
     assert mail.outbox == []
+
+
+def test_the_message_links_to_the_alert_on_the_persons_page(alert, owner, settings):
+    settings.SITE_URL = "https://popwatch.example"
+
+    notify.send_alert_emails(alert.pk)
+
+    (message,) = mail.outbox
+    link = f"https://popwatch.example/people/{alert.person_id}/#alert-{alert.pk}"
+    assert f"See it on Robin's page: {link}" in message.body
+    assert f'<a href="{link}">See it on Robin’s page</a>' in message.alternatives[0][0]
