@@ -1,6 +1,7 @@
 """django-allauth's hooks: a web sign-up creates the user as auth/register/ does."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
 
 from . import services
 
@@ -16,3 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth goes on with the instance it handed us: make it the stored user.
         user.__dict__.update(stored.__dict__)
         return user
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's log-in form, its first box labelled with what it takes (allauth says "Login")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or e-mail"

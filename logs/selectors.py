@@ -117,3 +117,39 @@ def caregivers_of(person):
 
 def user_by_username(username):
     return User.objects.filter(username=username, is_active=True).first()
+
+
+def user_by_username_or_email(value):
+    """The active user with this username, else the one active user with this e-mail (any case)."""
+    user = user_by_username(value)
+    if user is not None or "@" not in value:
+        return user
+    # E-mails are not unique for accounts made through the API: never guess between two.
+    matches = list(User.objects.filter(email__iexact=value, is_active=True)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def persons_owned_by(user):
+    """The people ``user`` owns (annotated as persons_visible_to)."""
+    return persons_visible_to(user).filter(role=vocab.Role.OWNER)
+
+
+def persons_for_home(user):
+    """The user's people, those with the most urgent open alert first, then by name.
+
+    Each has ``role``, ``open_alerts`` and ``top_urgency``: the most urgent tier among
+    its open alerts (None when none is open), computed in the same one query.
+    """
+    from alerts.models import Alert
+    from alerts.selectors import urgency_order
+
+    most_urgent = (
+        Alert.objects.filter(person=OuterRef("pk"), status=vocab.AlertStatus.OPEN)
+        .order_by(urgency_order())
+        .values("urgency")[:1]
+    )
+    return (
+        persons_visible_to(user)
+        .annotate(top_urgency=Subquery(most_urgent))
+        .order_by(urgency_order("top_urgency"), "name", "id")
+    )

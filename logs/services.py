@@ -9,6 +9,7 @@ sweep still finds them.
 import logging
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -49,6 +50,25 @@ def register_user(*, username, email, password):
     return user
 
 
+def update_settings(*, user, **fields):
+    """The preferences GET/PATCH me/ and the settings page share: timezone, email_alerts, temperature_unit."""
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(fields))
+    return user
+
+
+def delete_account(*, user):
+    """Delete the user and the people they own, with those people's whole log.
+
+    People others own and shared with the user stay: they only lose this caregiver
+    (and the events the user logged on them keep no author).
+    """
+    with transaction.atomic():
+        Person.objects.filter(caregivers__user=user, caregivers__role=vocab.Role.OWNER).delete()
+        user.delete()
+
+
 # --- People and caregivers --------------------------------------------------
 
 
@@ -74,12 +94,28 @@ def delete_person(*, person):
     person.delete()
 
 
+OWNER_KEEPS_THEIR_ROLE = "The owner already has every right to this person."
+OWNER_CANNOT_BE_REMOVED = "The owner cannot be removed; delete the person instead."
+
+
 def share_person(*, person, user, role):
-    """Give ``user`` a role on ``person``; returns (caregiver, created)."""
-    return Caregiver.objects.update_or_create(person=person, user=user, defaults={"role": role})
+    """Give ``user`` a role on ``person``, or change it; returns (caregiver, created).
+
+    The owner's role never changes here: a person always keeps its owner.
+    """
+    caregiver, created = Caregiver.objects.get_or_create(person=person, user=user, defaults={"role": role})
+    if not created:
+        if caregiver.role == vocab.Role.OWNER:
+            raise ValidationError({"user": [OWNER_KEEPS_THEIR_ROLE]})
+        caregiver.role = role
+        caregiver.save(update_fields=["role"])
+    return caregiver, created
 
 
 def unshare_person(*, caregiver):
+    """Stop sharing (the owner removes someone, or a caregiver leaves); the owner stays."""
+    if caregiver.role == vocab.Role.OWNER:
+        raise ValidationError({"user": [OWNER_CANNOT_BE_REMOVED]})
     caregiver.delete()
 
 

@@ -16,4 +16,9 @@ urlpatterns = [
     path("people/<int:person_id>/workouts/", workouts.workout_list, name="workouts"),
     path("workouts/<int:workout_id>/", workouts.workout_detail, name="workout"),
     path("people/<int:person_id>/caregivers/", caregivers.caregiver_list, name="caregivers"),
+    path(
+        "people/<int:person_id>/caregivers/<str:username>/remove/", caregivers.caregiver_remove,
+        name="caregiver-remove",
+    ),
+    path("people/<int:person_id>/leave/", caregivers.person_leave, name="person-leave"),
 ]

@@ -4,6 +4,8 @@ The values are part of the HTTP contract (shared/product/api.md) and of the
 alert rules (rules.md): never rename or drop one; add freely.
 """
 
+import zoneinfo
+
 from django.db import models
 
 
@@ -11,6 +13,11 @@ class LifeStage(models.TextChoices):
     INFANT = "infant"
     CHILD = "child"
     ADULT = "adult"
+
+
+# The IANA names a user's time zone may take (GET/PATCH me/, the settings page);
+# "localtime" is whatever zone the server runs in, never a user's.
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 
 
 class TemperatureUnit(models.TextChoices):
@@ -36,6 +43,10 @@ class Role(models.TextChoices):
     OWNER = "owner"
     EDITOR = "editor"
     VIEWER = "viewer"
+
+
+# The roles an owner can give (the owner is whoever created the person).
+SHARED_ROLES = (Role.EDITOR, Role.VIEWER)
 
 
 class BodySite(models.TextChoices):
@@ -186,3 +197,21 @@ PAIN_MIN, PAIN_MAX = 0, 10
 TEMPERATURE_MIN_C, TEMPERATURE_MAX_C = 30, 45
 FEVER_C = 38
 NOTE_MAX_LENGTH = 2000
+
+# The signs an event form offers first, by life stage; the others sit one tap
+# further ("More signs"). An infant's are what a parent can see (seed 000); an
+# older person's are the pain, locking and nerve signs of seeds 001 and 002.
+INFANT_SIGNS_FIRST = (
+    Sign.CRIED, Sign.SWELLING, Sign.REDNESS, Sign.WARMTH, Sign.LIMB_NOT_MOVING, Sign.USES_ONE_SIDE_LESS,
+    Sign.LEG_LENGTH_DIFFERENCE, Sign.UNEVEN_SKIN_FOLDS, Sign.LIMITED_HIP_MOVEMENT,
+)
+ADULT_SIGNS_FIRST = (
+    Sign.LOCKING, Sign.CATCHING, Sign.GIVING_WAY, Sign.NUMBNESS, Sign.TINGLING, Sign.WEAKNESS,
+    Sign.FOOT_DROP, Sign.SADDLE_NUMBNESS, Sign.BLADDER_BOWEL_CHANGE, Sign.NIGHT_PAIN,
+    Sign.RECENT_TRAUMA, Sign.SWELLING, Sign.REDNESS, Sign.WARMTH, Sign.UNWELL,
+)
+SIGNS_FIRST = {
+    LifeStage.INFANT: INFANT_SIGNS_FIRST,
+    LifeStage.CHILD: ADULT_SIGNS_FIRST,
+    LifeStage.ADULT: ADULT_SIGNS_FIRST,
+}

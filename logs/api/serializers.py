@@ -2,7 +2,6 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-import zoneinfo
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
@@ -94,7 +93,7 @@ class TokenSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    timezone = serializers.ChoiceField(choices=sorted(zoneinfo.available_timezones()))
+    timezone = serializers.ChoiceField(choices=vocab.TIME_ZONES)
 
     class Meta:
         model = User
@@ -126,7 +125,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class CaregiverSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.username", max_length=150)
-    role = serializers.ChoiceField(choices=[vocab.Role.EDITOR, vocab.Role.VIEWER])
+    role = serializers.ChoiceField(choices=vocab.SHARED_ROLES)
 
     class Meta:
         model = Caregiver

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from logs import selectors, services, vocab
+from logs import selectors, services
 
 from . import serializers
 from .fields import parse_client_id, parse_id
@@ -55,6 +55,9 @@ class MeView(generics.RetrieveUpdateAPIView):
 
     def get_object(self):
         return self.request.user
+
+    def perform_update(self, serializer):
+        services.update_settings(user=serializer.instance, **serializer.validated_data)
 
 
 # --- People and caregivers --------------------------------------------------
@@ -116,8 +119,7 @@ class PersonViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         user = selectors.user_by_username(grant.validated_data["user"]["username"])
         if user is None:
             raise ValidationError({"user": ["No user with this username."]})
-        if user == request.user:
-            raise ValidationError({"user": ["You are the owner already."]})
+        # services.share_person refuses to change the owner's role (a 400 on "user").
         caregiver, created = services.share_person(person=person, user=user, role=grant.validated_data["role"])
         return Response(
             serializers.CaregiverSerializer(caregiver).data,
@@ -133,9 +135,7 @@ class PersonViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
             raise NotFound("No caregiver with this username.")
         if caregiver.user_id != request.user.pk:
             selectors.require_role(person.role, "own")
-        if caregiver.role == vocab.Role.OWNER:
-            raise ValidationError({"user": ["The owner cannot be removed; delete the person instead."]})
-        services.unshare_person(caregiver=caregiver)
+        services.unshare_person(caregiver=caregiver)  # refuses the owner (a 400 on "user")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
