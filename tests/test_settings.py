@@ -81,7 +81,7 @@ def test_redis_url_is_the_celery_broker_and_the_cache(tmp_path):
 
 def test_without_redis_url_broker_cache_and_database_live_under_the_var_dir(tmp_path):
     settings = settings_with(tmp_path)
-    assert settings["CELERY_BROKER_URL"] == "filesystem://"
+    assert settings["CELERY_BROKER_URL"] == "filesystem://localhost//"
     transport = settings["CELERY_BROKER_TRANSPORT_OPTIONS"]
     broker_dir = tmp_path / "celery-broker"
     assert transport["data_folder_in"] == transport["data_folder_out"] == str(broker_dir / "queue")

@@ -57,13 +57,24 @@ def days_ago(moment):
     return (TODAY - moment.date()).days
 
 
-def test_prints_a_demo_login_that_logs_in():
-    output = seed_demo()
+def printed_login(output):
     login = re.search(r"^Demo login: (\S+) / (\S+)$", output, re.MULTILINE)
     assert login is not None, output
-    username, password = login.groups()
+    return login.groups()
+
+
+def test_prints_a_demo_login_that_logs_in():
+    username, password = printed_login(seed_demo())
     assert username == "demo"
     assert authenticate(username=username, password=password) is not None
+
+
+def test_the_printed_login_signs_in_on_the_log_in_page_and_goes_home(client):
+    username, password = printed_login(seed_demo())
+    answer = client.post("/accounts/login/", {"login": username, "password": password})
+    assert answer.status_code == 302
+    assert answer["Location"] == "/"
+    assert client.session["_auth_user_id"] == str(User.objects.get(username="demo").pk)
 
 
 def test_running_twice_leaves_the_same_demo_and_the_summary_tells_it():
@@ -72,7 +83,10 @@ def test_running_twice_leaves_the_same_demo_and_the_summary_tells_it():
     assert seed_demo() == first
     assert owned_by("demo") == counts
     assert counts["persons"] == 3
-    assert f"Demo: 3 persons, {counts['events']} events, {counts['workouts']} workouts." in first
+    assert (
+        f"Demo: 3 persons, {counts['events']} events, {counts['workouts']} workouts, "
+        f"{Alert.objects.count()} open alerts." in first
+    )
 
 
 def test_every_seeded_row_passes_the_api_validation():
@@ -159,19 +173,27 @@ def test_the_back_pain_lasts_ten_days_without_improving_despite_cracking():
     assert mean(day_values[-3:]) > mean(day_values[:3]) - 1
 
 
-def test_a_scan_of_the_demo_raises_the_alerts_its_stories_are_about():
-    seed_demo()
-    for name in ("Maya", "Alex", "Jordan"):
-        engine.scan(demo_person(name).pk)
+def test_the_demo_has_the_alerts_its_stories_are_about_without_waiting_for_the_sweep():
+    output = seed_demo()
     raised = {
-        (alert.person.name, alert.rule, alert.urgency, alert.body_site, alert.side)
+        (alert.person.name, alert.rule, alert.urgency, alert.status, alert.body_site, alert.side)
         for alert in Alert.objects.select_related("person")
     }
     # The clunk and the week of back pain deserve a look; painless clicks and pops do not.
     assert raised == {
-        ("Maya", "hip_clunk", "soon", "hip", "left"),
-        ("Jordan", "back_pain_beyond_a_week", "soon", "", ""),
+        ("Maya", "hip_clunk", "soon", "open", "hip", "left"),
+        ("Jordan", "back_pain_beyond_a_week", "soon", "open", "", ""),
     }
+    assert ", 2 open alerts." in output
+    # Scanned as the sweep scans: scanning again finds nothing new.
+    for name in ("Maya", "Alex", "Jordan"):
+        assert engine.scan(demo_person(name).pk) == []
+
+
+def test_the_sweep_has_the_bench_people_to_scan_and_not_the_demo():
+    seed_demo("--persons", "4", "--days", "10")
+    bench = Person.objects.filter(caregivers__user__username="bench")
+    assert set(engine.due_person_ids()) == set(bench.values_list("pk", flat=True))
 
 
 def test_generated_people_are_owned_by_bench_and_spread_over_the_days_asked():
