@@ -18,7 +18,6 @@ DATABASE_URL chooses another server) and Redis database 14, and reports:
 import argparse
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,62 +25,20 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/popwatch_bench")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("EMAIL_URL", "dummymail://")  # alerts raised here e-mail nobody
+from common import ROOT, answers, free_port, owner, reset, start_gunicorn, wait_for  # first: sets Django up
+from django.db import connection
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
-
-def ensure_database():
-    """Create the bench database on PostgreSQL if it is missing."""
-    import environ
-
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if "postgresql" not in config["ENGINE"]:
-        return
-    import psycopg
-
-    with psycopg.connect(
-        host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"] or "postgres",
-        dbname="postgres", autocommit=True,
-    ) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
-
-
-ensure_database()
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
-
-from alerts import engine, tasks  # noqa: E402
-from alerts.models import PersonScan  # noqa: E402
-from logs import services, vocab  # noqa: E402
-from logs.histories import PlannedHistory, planned_event, store_histories  # noqa: E402
-from logs.models import Person, User  # noqa: E402
+from alerts import engine, tasks
+from alerts.models import PersonScan
+from logs import services, vocab
+from logs.histories import PlannedHistory, planned_event, store_histories
+from logs.models import Person
 
 RNG = random.Random(2026)
 SITES = [vocab.BodySite.KNEE, vocab.BodySite.HIP, vocab.BodySite.LOWER_BACK, vocab.BodySite.SHOULDER]
 SOUNDS = [vocab.Sound.POP, vocab.Sound.CLICK, vocab.Sound.CRACK]
-
-
-def reset():
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-
-
-def owner():
-    user, _ = User.objects.get_or_create(username="bench", defaults={"email": "bench@example.org"})
-    return user
 
 
 def people_with_events(count, events_each, days, *, life_stage=vocab.LifeStage.ADULT):
@@ -139,42 +96,22 @@ def bench_sweep(people):
     assert len(due) >= people
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(check, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.01)
-    raise SystemExit(f"timed out waiting for {what}")
-
-
 def bench_latency(samples):
     import redis
     import requests
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    venv_bin = Path(sys.executable).parent
     logs = ROOT / "var" / "bench"
-    logs.mkdir(parents=True, exist_ok=True)
-    web = subprocess.Popen(
-        [venv_bin / "gunicorn", "tracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=open(logs / "web.log", "w"), stderr=subprocess.STDOUT,
-    )
+    web = start_gunicorn(port, logs / "web.log")
     worker = subprocess.Popen(
-        [venv_bin / "celery", "-A", "tracker", "worker", "--concurrency=2", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=open(logs / "worker.log", "w"), stderr=subprocess.STDOUT,
+        [Path(sys.executable).parent / "celery", "-A", "tracker", "worker", "--concurrency=2", "--loglevel=WARNING"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=open(logs / "worker.log", "w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_for(lambda: _answers(f"{base}/healthz/"), 30, "gunicorn")
+        wait_for(lambda: answers(f"{base}/healthz/"), 30, "gunicorn")
         user = owner()
         token = Token.objects.get_or_create(user=user)[0].key
         http = requests.Session()
@@ -201,15 +138,6 @@ def bench_latency(samples):
             process.terminate()
         for process in (web, worker):
             process.wait(timeout=30)
-
-
-def _answers(url):
-    import requests
-
-    try:
-        return requests.get(url, timeout=1).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def main():
