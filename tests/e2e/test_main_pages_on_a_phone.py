@@ -1,5 +1,6 @@
 """Every main page on a phone: 320 px without sideways scrolling, 44 px tap targets, no serious axe
-violation (light and dark), and screenshots at 390 px, light and dark, in test-output/screenshots/."""
+violation (light and dark), nothing refused by the Content-Security-Policy, and screenshots at
+390 px, light and dark, in test-output/screenshots/."""
 
 import pytest
 
@@ -35,6 +36,8 @@ def test_main_page_on_a_phone(page, signed_in, axe_source, name, path, signed_in
     demo = helpers.seed_demo()
     if signed_in_as_demo:
         signed_in(demo.user)
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
     response = page.goto(path(demo))
     assert response.ok, f"{name}: {response.status} at {response.url}"
 
@@ -47,6 +50,8 @@ def test_main_page_on_a_phone(page, signed_in, axe_source, name, path, signed_in
     # Controls inside closed "more" details count too.
     page.evaluate("() => document.querySelectorAll('details').forEach(details => { details.open = true; })")
     problems = {}
+    if refused:
+        problems["refused by the Content-Security-Policy"] = refused
     if too_wide := helpers.overflow(page):
         problems["scrolls sideways at 320 px"] = too_wide
     if small := helpers.small_tap_targets(page):
