@@ -45,7 +45,6 @@ def inbox(request):
             for label, shown in STATUS_FILTERS
         ],
         "showing": ", ".join(vocab.AlertStatus(status).label for status in statuses),
-        "query": _query(statuses),
     }
     return render(request, "alerts/inbox.html", context)
 

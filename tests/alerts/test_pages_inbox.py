@@ -157,7 +157,7 @@ def test_alerts_come_in_pages_that_keep_the_filter(client, owner, person):
 
     assert first.count('class="card alert-card') == 20
     assert second.count('class="card alert-card') == 5
-    assert 'href="?status=dismissed&amp;page=2">Next</a>' in first
+    assert 'href="?status=dismissed&amp;page=2" rel="next">Next</a>' in first
     assert "Page 2 of 2" in second
 
 

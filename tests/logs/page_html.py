@@ -14,6 +14,22 @@ def signed_in(user, **kwargs):
     return client
 
 
+def answered_as_allowed(answer, *, role, url, method, allowed):
+    """Check a page's answer to ``role`` as the API would give it; True when the role may do it.
+
+    Anonymous goes to the log-in page; an allowed role gets the page (or, after a POST,
+    its redirect); any other answers ``allowed[role]`` (404 for a stranger, 403 for a viewer's write).
+    """
+    if role == "anonymous":
+        assert (answer.status_code, answer["Location"]) == (302, f"/accounts/login/?next={url}")
+        return False
+    if allowed[role] == "ok":
+        assert answer.status_code == (302 if method == "post" else 200)
+        return True
+    assert answer.status_code == allowed[role]
+    return False
+
+
 @dataclass
 class Control:
     tag: str
