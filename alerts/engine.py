@@ -19,6 +19,7 @@ from django.utils import timezone
 from logs import vocab
 from logs.models import Caregiver, Event, Person, Workout
 
+from . import notify
 from .models import ACTIVE_STATUSES, Alert, AlertEvidence, PersonScan
 from .rules import RULES
 from .rules.base import FEVER_REACH, WINDOW, EventFacts, History, PersonFacts, WorkoutFacts, message_params
@@ -213,7 +214,7 @@ def _upsert(person_id, state, history, findings, created_at, now):
         state.links[alert.pk].update((i, (now, now)) for i in new_ids)
         changes.append(Change(alert, kind))
         if kind != "joined" and alert.urgency in vocab.NOTIFY_URGENCIES:
-            _notify_on_commit(alert.pk)
+            notify.owe_emails(alert)  # in this transaction: the alert and its e-mails commit together
     return changes
 
 
@@ -278,15 +279,3 @@ def _drop_stale_evidence(state, history, findings, now):
     if emptied:
         Alert.objects.filter(pk__in=emptied).update(status=vocab.AlertStatus.RESOLVED, closed_at=now, updated_at=now)
         logger.info("Resolved alert(s) %s: their evidence is gone", emptied)
-
-
-def _notify_on_commit(alert_id):
-    from .tasks import send_alert_emails_task
-
-    def enqueue():
-        try:
-            send_alert_emails_task.delay(alert_id)
-        except Exception:  # noqa: BLE001 - the alert stands; the broker failure is logged
-            logger.exception("Could not enqueue the e-mails for alert %s", alert_id)
-
-    transaction.on_commit(enqueue)

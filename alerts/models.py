@@ -63,6 +63,23 @@ class AlertEvidence(models.Model):
         constraints = [models.UniqueConstraint(fields=["alert", "event"], name="alerts_evidence_once")]
 
 
+class OwedEmail(models.Model):
+    """The outbox: caregivers are owed an e-mail about an alert at a tier.
+
+    Written in the transaction that creates the alert or raises its tier
+    (notify.owe_emails), so an alert never stands without the e-mails it owes,
+    whatever happens to the broker; deleted once the e-mails are sent
+    (notify.send_alert_emails). The sweep sends whatever is still owed.
+    """
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="owed_emails")
+    urgency = models.CharField(max_length=10, choices=vocab.Urgency.choices)
+    owed_since = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert", "urgency"], name="alerts_owed_email_once")]
+
+
 class AlertNotification(models.Model):
     """An e-mail sent for an alert at a tier: the row makes sending idempotent."""
 

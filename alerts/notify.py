@@ -1,5 +1,11 @@
-"""E-mail to caregivers when an alert at `soon` or above is raised or raised in tier."""
+"""E-mail to caregivers when an alert at `soon` or above is raised or raised in tier.
 
+The e-mails are owed in the database first (an OwedEmail row, written in the
+alert's own transaction), then sent by a task: the one enqueued when that
+transaction commits, or, if the broker could not take it, the next sweep.
+"""
+
+import logging
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,20 +20,60 @@ from django.utils.formats import date_format
 from logs import vocab
 from logs.models import User
 
-from .models import ACTIVE_STATUSES, Alert, AlertNotification
+from .models import ACTIVE_STATUSES, Alert, AlertNotification, OwedEmail
 from .rules import DISCLAIMER
 from .rules.base import sign_words
 
-def send_alert_emails(alert_id):
-    """E-mail every caregiver who wants alert e-mails, once per (alert, user, urgency).
+logger = logging.getLogger(__name__)
 
-    Returns how many messages were sent. Safe to call again (a retried task, a rescan):
-    only a raised tier, being a new urgency, sends again.
+
+def owe_emails(alert):
+    """Owe the caregivers an e-mail about ``alert`` at its tier, in the caller's transaction.
+
+    The engine calls this in the transaction that creates the alert or raises its
+    tier, so the alert and the debt commit together; the e-mails are enqueued once it commits.
+    """
+    OwedEmail.objects.bulk_create([OwedEmail(alert=alert, urgency=alert.urgency)], ignore_conflicts=True)
+    transaction.on_commit(lambda: _enqueue(alert.pk))
+
+
+def _enqueue(alert_id):
+    from .tasks import send_alert_emails_task
+
+    try:
+        send_alert_emails_task.delay(alert_id)
+    except Exception:  # noqa: BLE001 - any broker failure: the e-mails stay owed for the sweep
+        logger.exception("Could not enqueue the e-mails for alert %s; the sweep will send them", alert_id)
+
+
+def owed_alert_ids():
+    """Alerts whose e-mails are still owed (the broker was down, a send failed, or the task is queued)."""
+    return OwedEmail.objects.order_by("alert_id").values_list("alert_id", flat=True).distinct()
+
+
+def send_alert_emails(alert_id):
+    """Send the alert's owed e-mails: every caregiver who wants them, once per (alert, user, urgency).
+
+    Returns how many messages were sent. Safe to call again (a retried task, the
+    sweep, a rescan): only a raised tier, being a new urgency, sends again. Once
+    every message went out, the alert owes nothing up to its tier; a tier raised
+    meanwhile stays owed. A failed send raises and leaves the debt for a retry.
     """
     alert = Alert.objects.select_related("person").filter(pk=alert_id).first()
+    if alert is None:
+        return 0  # deleted, and its owed rows with it
     # A tip never e-mails (rules.md); an alert closed before the task ran is no news.
-    if alert is None or alert.urgency not in vocab.NOTIFY_URGENCIES or alert.status not in ACTIVE_STATUSES:
-        return 0
+    news = alert.urgency in vocab.NOTIFY_URGENCIES and alert.status in ACTIVE_STATUSES
+    sent = _email_caregivers(alert) if news else 0
+    rank = vocab.Urgency.rank(alert.urgency)
+    OwedEmail.objects.filter(
+        alert=alert, urgency__in=[u for u in vocab.Urgency.values if vocab.Urgency.rank(u) <= rank]
+    ).delete()
+    return sent
+
+
+def _email_caregivers(alert):
+    """One message to each caregiver not yet told of the alert's tier; returns how many went out."""
     recipients = list(_recipients(alert))
     if not recipients:
         return 0

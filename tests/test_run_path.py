@@ -188,6 +188,44 @@ def test_an_event_logged_over_http_is_scanned_by_the_worker_whose_log_has_no_war
         assert "Warning" not in running.started.log(log), running.started.log(log)
 
 
+def worker_pid(started):
+    """The Celery worker's main process among bin/run's (its pool processes are its children)."""
+    group = os.getpgid(started.process.pid)
+    processes = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            processes[int(entry.name)] = (int(fields[1]), int(fields[2]), (entry / "cmdline").read_bytes())
+        except (ValueError, OSError, IndexError):
+            continue  # not a process, or gone meanwhile
+
+    def is_worker(pid):
+        return pid in processes and b"celery\0" in processes[pid][2] and b"\0worker\0" in processes[pid][2]
+
+    return next(pid for pid, (parent, pgrp, _) in processes.items() if pgrp == group and is_worker(pid)
+                and not is_worker(parent))
+
+
+def test_a_worker_that_exits_is_started_again_and_scans(running, api):
+    os.kill(worker_pid(running.started), signal.SIGTERM)
+
+    restarted = re.compile(r"bin/run: the worker exited \(status \d+\); starting it again in 1s")
+    running.started.wait_for(lambda: restarted.search(running.started.output()), "the restart on stderr")
+    assert restarted.search(running.started.log("worker.log"))
+    running.started.wait_for(lambda: running.started.log("worker.log").count(" ready.") == 2, "the worker again")
+    done = re.compile(r"Task alerts\.tasks\.scan_person\[[0-9a-f-]+\] succeeded")
+    scans = len(done.findall(running.started.log("worker.log")))
+    person = api.get(f"{running.url}api/v1/persons/", timeout=10).json()["results"][0]
+    answer = api.post(
+        f"{running.url}api/v1/events/",
+        json={"person": person["id"], "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
+              "body_site": "hip", "sound": "pop"},
+        timeout=10,
+    )
+    assert answer.status_code == 201, answer.text
+    running.started.wait_for(lambda: len(done.findall(running.started.log("worker.log"))) > scans, "the new scan")
+
+
 def test_bin_run_says_so_and_stops_when_the_web_server_cannot_start(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -6,7 +6,6 @@ connection) runs it. Waiting is bounded polling of the database, never a sleep
 of fixed length.
 """
 
-import time
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -18,33 +17,12 @@ from django.utils import timezone
 
 from alerts.models import Alert, PersonScan
 from logs.models import Event, Person
+from tests.alerts.workers import use_broker, wait_until
 from tests.factories import client_for, event_body, make_person, make_user
 from tests.services import require_redis
 from tracker.celery import app
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-DEADLINE_SECONDS = 20
-
-
-def wait_until(condition, what):
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out after {DEADLINE_SECONDS}s waiting for {what}")
-
-
-def use_broker(*, url, write_url=None):
-    """Point the app at ``url``; ``write_url`` lets publishing alone go elsewhere (an outage)."""
-    app.conf.broker_url = url
-    app.conf.broker_write_url = write_url
-    app.conf.broker_transport_options = {"socket_connect_timeout": 1, "socket_timeout": 5}
-    app.conf.broker_connection_retry_on_startup = False
-    # Drop pooled producer connections so the next publish uses the new address.
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -76,6 +54,9 @@ def scans_run():
 @pytest.fixture
 def worker(redis_broker, scans_run):
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=20) as running:
+        # Connected, the worker asks for a sweep (tracker.celery.SweepOnConnect): let it run
+        # first, so that what each test arranges next is its own.
+        wait_until(lambda: scans_run["alerts.tasks.sweep"] >= 1, "the worker's sweep on connecting")
         yield running
 
 
