@@ -41,7 +41,7 @@ def settings_with(var_dir, **variables):
         "import json, django; from django.conf import settings; django.setup(); "
         "names = ['DEBUG', 'DATABASES', 'CACHES', 'CELERY_BROKER_URL', 'CELERY_BROKER_TRANSPORT_OPTIONS', "
         "'EMAIL_BACKEND', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_HOST_USER', 'EMAIL_HOST_PASSWORD', "
-        "'EMAIL_USE_TLS', 'DEFAULT_FROM_EMAIL']; "
+        "'EMAIL_USE_TLS', 'DEFAULT_FROM_EMAIL', 'NUM_PROXIES', 'REST_FRAMEWORK']; "
         "print(json.dumps({name: getattr(settings, name) for name in names}, default=str))"
     )
     done = run_python(clean_env(var_dir, **variables), "-c", script)
@@ -76,7 +76,18 @@ def test_redis_url_is_the_celery_broker_and_the_cache(tmp_path):
     url = "redis://redis.example.org:6379/2"
     settings = settings_with(tmp_path, REDIS_URL=url)
     assert settings["CELERY_BROKER_URL"] == url
-    assert settings["CACHES"]["default"] == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    # The cache that falls back to memory while Redis is down (tests/logs/test_api_hardening.py).
+    assert settings["CACHES"]["default"] == {
+        "BACKEND": "tracker.cache.FailSafeRedisCache", "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
+@pytest.mark.parametrize("variables, trusted", [({}, 0), ({"NUM_PROXIES": "2"}, 2)], ids=["unset", "two"])
+def test_num_proxies_is_how_many_proxies_rate_limits_trust(tmp_path, variables, trusted):
+    # 0: X-Forwarded-For is never read, the peer's address counts (see tests/logs/test_api_hardening.py).
+    settings = settings_with(tmp_path, **variables)
+    assert settings["NUM_PROXIES"] == settings["REST_FRAMEWORK"]["NUM_PROXIES"] == trusted
 
 
 def test_without_redis_url_broker_cache_and_database_live_under_the_var_dir(tmp_path):

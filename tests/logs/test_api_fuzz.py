@@ -3,16 +3,23 @@
 Derandomized (the same examples on every run) and bounded, so it stays fast and never flaky.
 """
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
 
+from alerts.models import Alert
 from logs import vocab
 from logs.models import Event, Person, Workout
 from tests.factories import event_body, make_person, make_user, make_workout, share
+
+from .conftest import database_state
+from .schema_writes import body_fields, filled, json_writes, rows_to_write
 
 FUZZ = settings(
     max_examples=150, deadline=None, derandomize=True, database=None,
@@ -183,3 +190,61 @@ def test_random_filters_never_fail(api, person, ids, path, data):
     assert answer.status_code in {200, 400, 404}, answer.content
     if answer.status_code == 200:
         assert set(answer.json()) == {"count", "next", "previous", "results"}
+
+
+# --- Lone surrogates in every field of every write ---------------------------------------
+# A "\ud800" escape is valid JSON but not text: echoed in an error or stored, it used to
+# answer 500. The bodies are otherwise valid, so only the surrogate can be refused.
+
+LONE_SURROGATE_TEXT = st.tuples(
+    st.text(max_size=8), st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), st.text(max_size=8)
+).map("".join)  # st.text() draws no surrogates: the one in the middle never finds a pair
+
+
+def valid_body(method, path, person):
+    """A body the write takes as it is (a token, a new user, an event...), or {} for one not listed."""
+    bodies = {
+        "/api/v1/auth/register/": {"username": "nadia", "email": "n@example.org", "password": "a long passphrase 42"},
+        "/api/v1/auth/token/": {"username": "olive", "password": "long enough password 1"},
+        "/api/v1/me/": {"timezone": "Europe/Paris"},
+        "/api/v1/persons/": {"name": "Sam", "life_stage": "adult"},
+        "/api/v1/persons/{id}/": {"name": "Sam", "life_stage": "adult"},
+        "/api/v1/persons/{id}/caregivers/": {"user": "vera", "role": "viewer"},
+        "/api/v1/events/": event_body(person),
+        "/api/v1/events/{id}/": event_body(person),
+        "/api/v1/events/bulk/": [event_body(person, client_id="c0a80101-0000-4000-8000-000000000003")],
+        "/api/v1/workouts/": workout_body(person),
+        "/api/v1/workouts/{id}/": workout_body(person),
+        "/api/v1/alerts/{id}/": {"status": "acknowledged"},
+    }
+    return bodies.get(path, {})
+
+
+@pytest.fixture
+def rows(person):
+    return rows_to_write(person)
+
+
+def everything_written():
+    return database_state(), list(Alert.objects.values_list("status", flat=True)), Token.objects.count()
+
+
+@pytest.mark.parametrize("method, path", json_writes())
+@settings(FUZZ, max_examples=25)
+@given(data=st.data())
+def test_a_lone_surrogate_in_any_field_is_a_400_that_writes_nothing(api, person, ids, rows, method, path, data):
+    # ``ids`` made the user "vera" the caregiver body shares with.
+    fields = body_fields(method, path)
+    name = data.draw(st.sampled_from(sorted(fields)))
+    text = data.draw(LONE_SURROGATE_TEXT)
+    body = valid_body(method, path, person)
+    item = body[0] if isinstance(body, list) else body
+    item[name] = [text] if fields[name] else text
+    cache.clear()  # the auth endpoints' rate limit
+    before = everything_written()
+
+    answer = getattr(api, method)(filled(path, rows), json.dumps(body), content_type="application/json")
+
+    assert answer.status_code == 400, answer.content
+    assert set(answer.json()) == ({"non_field_errors"} if isinstance(body, list) else {name})
+    assert everything_written() == before
