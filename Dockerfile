@@ -11,6 +11,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# The PDF doctor report (WeasyPrint) lays text out with Pango and HarfBuzz; DejaVu and Droid Sans
+# Fallback (Chinese, Japanese, Korean) draw it. The same packages as bin/setup's.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-droid-fallback \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so code changes do not reinstall them.
 COPY requirements.txt ./
 RUN pip install -r requirements.txt
@@ -32,4 +39,8 @@ USER popwatch
 
 EXPOSE 8000
 # gunicorn binds 0.0.0.0:$PORT when PORT is set; WEB_CONCURRENCY sets its worker count.
+# A request may take 120 s, not gunicorn's default 30: a 500-event offline sync took up
+# to 25 s on 2 busy cores, and one cut short is rolled back whole, so the phone sending it
+# again would only be cut short again. A proxy in front must wait at least as long.
+ENV GUNICORN_CMD_ARGS="--timeout 120 --graceful-timeout 30"
 CMD ["gunicorn", "tracker.wsgi", "--access-logfile", "-"]

@@ -1,7 +1,28 @@
+"""Pages of a list (api.md: ``?page_size=`` up to 500), with the bounds the schema states."""
+
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
+    page_size_query_description = "Results per page: 50 unless given; a size above 500 gives pages of 500."
     max_page_size = 500
+
+    def get_page_size(self, request):
+        # DRF would quietly answer 50 to "page_size=null" or 0: say what is wrong instead.
+        # An empty value is no value, as for every filter.
+        value = request.query_params.get(self.page_size_query_param, "")
+        if value == "":
+            return self.page_size
+        if not (value.isascii() and value.isdigit() and int(value) >= 1):
+            raise ValidationError({self.page_size_query_param: ["A whole number of at least 1."]})
+        return min(int(value), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            parameter["allowEmptyValue"] = True  # "?page=" is the first page, "?page_size=" the default size
+        return parameters

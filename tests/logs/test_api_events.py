@@ -265,7 +265,7 @@ def test_pages_have_count_next_previous_and_results(api, person):
     assert all_ids == list(Event.objects.order_by("-occurred_at", "-id").values_list("id", flat=True))
 
 
-@pytest.mark.parametrize("page_size, expected", [(None, 50), (500, 500), (501, 500), (10_000, 500), (0, 50)])
+@pytest.mark.parametrize("page_size, expected", [(None, 50), ("", 50), (500, 500), (501, 500), (10_000, 500)])
 def test_page_size_defaults_to_50_and_is_capped_at_500(api, person, page_size, expected):
     make_events(person, 501)
 
@@ -273,6 +273,13 @@ def test_page_size_defaults_to_50_and_is_capped_at_500(api, person, page_size, e
 
     assert answer.status_code == 200
     assert (answer.json()["count"], len(answer.json()["results"])) == (501, expected)
+
+
+@pytest.mark.parametrize("page_size", [0, -1, "null", "abc", "1.5", " 7", "\u0661"])
+def test_a_page_size_that_is_not_a_whole_number_of_at_least_1_is_refused(api, person, page_size):
+    answer = api.get(EVENTS, {"page_size": page_size})
+
+    assert (answer.status_code, answer.json()) == (400, {"page_size": ["A whole number of at least 1."]})
 
 
 @pytest.mark.parametrize("page", [2, "abc", 10**30])

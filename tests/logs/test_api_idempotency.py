@@ -1,5 +1,6 @@
 """Exactly-once logging: a replayed client_id, alone or in a bulk batch, never makes a second event."""
 
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from uuid import uuid4
@@ -235,3 +236,38 @@ def test_an_empty_batch_answers_an_empty_list(api, person, writes_nothing):
         answer = api.post(BULK, [])
 
     assert (answer.status_code, answer.json()) == (200, [])
+
+
+# --- Never stored behind an error (issue 8, items 7 and 10) ----------------------------
+
+
+@pytest.mark.parametrize("bad", ['"\\ud800"', '"\\udfff"', '{"a": [[[["deep"]]]]}', "1e999"])
+def test_a_bad_item_between_valid_ones_never_stores_events_behind_an_error(api, person, bad):
+    # Once: [valid, {"body_site": "\ud800"}, valid] stored two events and answered 500,
+    # so the phone kept all three and could never learn the two were stored.
+    items = [event_body(person, client_id=new_id(), body_site=site) for site in ("knee", "BAD", "hip")]
+    raw = json.dumps(items).replace('"BAD"', bad)
+
+    answer = api.generic("POST", BULK, raw, content_type="application/json")
+
+    stored = {str(e.client_id): e.pk for e in Event.objects.all()}
+    if answer.status_code == 200:  # one result per item, and the database says the same
+        assert [r["status"] for r in answer.json()] == ["created", "invalid", "created"]
+        assert stored == {r["client_id"]: r["id"] for r in answer.json() if r["status"] == "created"}
+    else:  # the body as a whole refused: nothing of it stored
+        assert (answer.status_code, stored) == (400, {})
+
+
+def test_a_batch_whose_answer_was_lost_is_sent_again_safely(api, person):
+    # A timeout or a dropped connection after the commit: the phone sends the batch again.
+    batch = [event_body(person, client_id=new_id(), body_site=site) for site in ("knee", "hip")]
+    first = api.post(BULK, batch[:1]).json()
+    batch.append(event_body(person, client_id=batch[0]["client_id"], pain=9))  # edited meanwhile: still a replay
+
+    again = api.post(BULK, batch)
+
+    assert [(r["status"], r.get("id")) for r in again.json()] == [
+        ("duplicate", first[0]["id"]), ("created", Event.objects.get(client_id=batch[1]["client_id"]).pk),
+        ("duplicate", first[0]["id"]),
+    ]
+    assert (Event.objects.count(), Event.objects.get(pk=first[0]["id"]).pain) == (2, None)
