@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import caregivers, dashboard, events, people, workouts
+from .views import caregivers, dashboard, events, exports, people, workouts
 
 urlpatterns = [
     path("people/new/", people.person_new, name="person-new"),
@@ -21,4 +21,9 @@ urlpatterns = [
         name="caregiver-remove",
     ),
     path("people/<int:person_id>/leave/", caregivers.person_leave, name="person-leave"),
+    path("people/<int:person_id>/export/", exports.person_export, name="person-export"),
+    path(
+        "people/<int:person_id>/export/share-links/<int:link_id>/revoke/", exports.share_link_revoke,
+        name="share-link-revoke",
+    ),
 ]

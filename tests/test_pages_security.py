@@ -6,13 +6,14 @@ import re
 import pytest
 
 from logs import vocab
+from logs.reports import sharing
 from tests.factories import make_event, make_person, make_user, make_workout
 
 PAGES = [
     "/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/people/new/",
     "/people/{person}/", "/people/{person}/log/", "/people/{person}/events/", "/people/{person}/edit/",
     "/people/{person}/caregivers/", "/people/{person}/workouts/", "/workouts/{workout}/",
-    "/events/{event}/edit/", "/alerts/", "/settings/", "/offline/",
+    "/events/{event}/edit/", "/alerts/", "/settings/", "/offline/", "/people/{person}/export/", "/share/{share}/",
 ]
 
 
@@ -22,7 +23,8 @@ def world(db):
     person = make_person(user, name="Maya", life_stage=vocab.LifeStage.INFANT)
     workout = make_workout(person)
     event = make_event(person, workout=workout, note="<script>alert(1)</script>")
-    return user, {"person": person.pk, "workout": workout.pk, "event": event.pk}
+    share = sharing.create_share_link(person=person, created_by=user, expires_in_days=1).token
+    return user, {"person": person.pk, "workout": workout.pk, "event": event.pk, "share": share}
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -3,6 +3,8 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views.defaults import page_not_found
 
+from logs.views import exports
+
 from . import pwa, views
 
 
@@ -28,6 +30,9 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),
     path("healthz/", healthz, name="healthz"),
+    # Public: a share link's read-only report (logs/reports/sharing.py).
+    path("share/<str:token>/", exports.shared_report, name="shared-report"),
+    path("share/<str:token>/report.pdf", exports.shared_report_pdf, name="shared-report-pdf"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("logs.api.urls")),

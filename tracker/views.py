@@ -3,15 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from logs import selectors, services
 from logs.forms import DeleteAccountForm, SettingsForm
-from logs.reports import to_json
+from logs.reports import exports
 
 
 def home(request):
@@ -35,13 +32,9 @@ def settings_page(request):
 
 @login_required
 @require_GET
-@never_cache  # health data: no copy in any cache
 def export_everything(request):
     """Everything the user owns as one JSON file, streamed (a long log never sits in memory)."""
-    response = StreamingHttpResponse(to_json.everything_of(request.user), content_type="application/json")
-    filename = f"popwatch-{timezone.localdate():%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.everything_response(request.user)
 
 
 @login_required

@@ -7,12 +7,14 @@ whatever the history length. Its events and workouts are fetched only by whoever
 them (the timeline, the CSV, the appendix); the dashboard never does.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, DateField, Q
+from django.db.models import Avg, Count, DateField, Min, Q
 from django.db.models.functions import TruncDate, TruncWeek
+from django.utils import timezone
 
 from alerts.models import ACTIVE_STATUSES
 from alerts.selectors import alerts_of
@@ -21,6 +23,7 @@ from logs.models import Event, Person, Workout
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
+ROWS_PER_QUERY = 2000  # a few MB of rows at a time; fewer round trips for a long export
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,24 @@ class Breakdown:
     series: tuple[Series, ...]  # in the vocabulary's order
 
 
+@dataclass(frozen=True)
+class Tally:
+    """How many events of the range have one value of a vocabulary."""
+
+    key: str  # the API's value, e.g. "left"
+    label: str  # its words, e.g. "Left"
+    count: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The range's events counted by body site, by side and by sound: in each vocabulary's order, values that occur."""
+
+    by_site: tuple[Tally, ...]
+    by_side: tuple[Tally, ...]
+    by_sound: tuple[Tally, ...]
+
+
 class Rows:
     """The rows of one query, fetched in chunks only when walked (and again on each walk)."""
 
@@ -47,7 +68,7 @@ class Rows:
         self._queryset = queryset
 
     def __iter__(self):
-        return self._queryset.iterator(chunk_size=500)
+        return self._queryset.iterator(chunk_size=ROWS_PER_QUERY)
 
 
 @dataclass(frozen=True)
@@ -62,8 +83,9 @@ class Report:
     weekly_by_site: Breakdown  # events per week
     weekly_by_sound: Breakdown  # events per week
     daily_pain_by_site: Breakdown  # mean pain per day, of the events with a pain score
-    events: Rows  # the events of the range, oldest first
-    workouts: Rows  # the workouts started in the range, oldest first
+    summary: Summary  # event counts over the whole range
+    events: Rows  # the events of the range, oldest first, each with its created_by
+    workouts: Rows  # the workouts started in the range, oldest first, with created_by and event_count
 
     @property
     def active_alerts(self):
@@ -72,6 +94,19 @@ class Report:
     @property
     def event_count(self):
         return sum(sum(series.values) for series in self.weekly_by_site.series)
+
+    @property
+    def since(self):
+        """The first moment of the range."""
+        return _midnight_starting(self.start, self.time_zone)
+
+    @property
+    def until(self):
+        """The first moment after the range."""
+        return _midnight_starting(self.end + DAY, self.time_zone)
+
+    def covers(self, moment):
+        return self.since <= moment < self.until
 
 
 def last_weeks(today, count):
@@ -83,20 +118,32 @@ def monday_of(day):
     return day - timedelta(days=day.weekday())
 
 
+def days_to_report(person, *, time_zone, start=None, end=None):
+    """(start, end) of a report of ``person``: the days asked for, else from the first logged day to today.
+
+    Both in ``time_zone``; without a log, the range is today alone. One query, for the first event, and
+    only when ``start`` is not given.
+    """
+    end = end or timezone.localdate(timezone=time_zone)
+    if start is None:
+        first = Event.objects.filter(person=person).aggregate(first=Min("occurred_at"))["first"]
+        start = min(timezone.localdate(first, time_zone), end) if first else end
+    return start, end
+
+
 def report_for(person, *, start, end, time_zone):
     """The report of ``person`` from ``start`` to ``end`` (dates, both included) in ``time_zone``.
 
     ``person`` has been found already, through ``logs.selectors.person_for`` or a share link:
     the report reads that person's log and checks nothing. Four queries: the alerts, their
-    evidence, the weekly counts, the daily pain.
+    evidence, the weekly counts (which give the summary too), the daily pain.
     """
     if end < start:
         raise ValueError("A report ends on or after the day it starts.")
     time_zone = ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
-    since = datetime.combine(start, time.min, time_zone)
-    until = datetime.combine(end + DAY, time.min, time_zone)
+    since, until = _midnight_starting(start, time_zone), _midnight_starting(end + DAY, time_zone)
     events = Event.objects.filter(person=person, occurred_at__gte=since, occurred_at__lt=until)
-    weekly_by_site, weekly_by_sound = _weekly_counts(events, _weeks(start, end), time_zone)
+    weekly_by_site, weekly_by_sound, summary = _counts(events, _weeks(start, end), time_zone)
     return Report(
         person=person,
         start=start,
@@ -110,13 +157,24 @@ def report_for(person, *, start, end, time_zone):
         weekly_by_site=weekly_by_site,
         weekly_by_sound=weekly_by_sound,
         daily_pain_by_site=_daily_pain(events, _days(start, end), time_zone),
-        events=Rows(events.order_by("occurred_at", "id")),
+        summary=summary,
+        events=Rows(_with_author(events).order_by("occurred_at", "id")),
         workouts=Rows(
-            Workout.objects.filter(person=person, started_at__gte=since, started_at__lt=until).order_by(
-                "started_at", "id"
-            )
+            _with_author(Workout.objects.filter(person=person, started_at__gte=since, started_at__lt=until))
+            .annotate(event_count=Count("events"))
+            .order_by("started_at", "id")
         ),
     )
+
+
+def _with_author(rows):
+    """``rows`` with the username of whoever logged each, in the same query."""
+    fields = [field.name for field in rows.model._meta.concrete_fields]
+    return rows.select_related("created_by").only(*fields, "created_by__username")
+
+
+def _midnight_starting(day, time_zone):
+    return datetime.combine(day, time.min, time_zone)
 
 
 def _days(start, end):
@@ -128,21 +186,36 @@ def _weeks(start, end):
     return tuple(first + n * WEEK for n in range((monday_of(end) - first).days // 7 + 1))
 
 
-def _weekly_counts(events, weeks, time_zone):
-    """Events per week by site and by sound, from one grouped query (at most weeks × sites × sounds rows)."""
+def _counts(events, weeks, time_zone):
+    """Events per week by site and by sound, and the range's summary, from one grouped query
+    (at most weeks × sites × sides × sounds rows)."""
     rows = (
         events.annotate(week=TruncWeek("occurred_at", tzinfo=time_zone, output_field=DateField()))
-        .values("week", "body_site", "sound")
+        .values("week", "body_site", "side", "sound")
         .annotate(count=Count("id"))
         .order_by()
     )
     week_index = {week: i for i, week in enumerate(weeks)}
     by_site, by_sound = {}, {}
-    for row in rows:
+    totals = {"body_site": Counter(), "side": Counter(), "sound": Counter()}
+    for row in rows.iterator(chunk_size=ROWS_PER_QUERY):  # a long log has many groups: never all at once
         i = week_index[row["week"]]
         by_site.setdefault(row["body_site"], [0] * len(weeks))[i] += row["count"]
         by_sound.setdefault(row["sound"], [0] * len(weeks))[i] += row["count"]
-    return _breakdown(weeks, by_site, vocab.BodySite), _breakdown(weeks, by_sound, vocab.Sound)
+        for field, total in totals.items():
+            total[row[field]] += row["count"]
+    summary = Summary(
+        by_site=_tallies(totals["body_site"], vocab.BodySite),
+        by_side=_tallies(totals["side"], vocab.Side),
+        by_sound=_tallies(totals["sound"], vocab.Sound),
+    )
+    return _breakdown(weeks, by_site, vocab.BodySite), _breakdown(weeks, by_sound, vocab.Sound), summary
+
+
+def _tallies(counts, vocabulary):
+    return tuple(
+        Tally(key=key, label=vocabulary(key).label, count=counts[key]) for key in vocabulary.values if key in counts
+    )
 
 
 def _daily_pain(events, days, time_zone):
@@ -156,7 +229,7 @@ def _daily_pain(events, days, time_zone):
     )
     day_index = {day: i for i, day in enumerate(days)}
     by_site = {}
-    for row in rows:
+    for row in rows.iterator(chunk_size=ROWS_PER_QUERY):
         by_site.setdefault(row["body_site"], [None] * len(days))[day_index[row["day"]]] = round(row["mean"], 1)
     return _breakdown(days, by_site, vocab.BodySite)
 

@@ -1,8 +1,10 @@
 """Logs as JSON, with the API's field names: its serializers write every row.
 
-Output is a stream of text chunks for a StreamingHttpResponse: rows are read with
-``QuerySet.iterator`` and written one by one, so a long log never sits in memory,
-and the database cost is a few queries per person whatever the log's length.
+Two documents: everything a user owns (``everything_of``), and one person's report over
+a range of days (``report_of``). Output is a stream of text chunks for a
+StreamingHttpResponse: rows are read with ``QuerySet.iterator`` and written one by one,
+so a long log never sits in memory, and the database cost is a few queries per person
+whatever the log's length.
 """
 
 import json
@@ -34,7 +36,44 @@ def everything_of(user):
             "account": MeSerializer(user).data,
             "persons": (_person(user, person) for person in selectors.persons_owned_by(user)),
         }
-        yield from _joined(_chunks(document))
+        yield from streamed(document)
+
+
+def report_of(report):
+    """Chunks of one person's report: ``{"exported_at", "person", "from", "to", "time_zone", "summary",
+    "events", "workouts", "alerts"}``, the rows oldest first (alerts most urgent first), times in the
+    report's time zone."""
+    with timezone.override(report.time_zone):
+        document = {
+            "exported_at": timezone.localtime().isoformat(),
+            "person": PersonSerializer(report.person).data,
+            "from": report.start.isoformat(),
+            "to": report.end.isoformat(),
+            "time_zone": str(report.time_zone),
+            "summary": _summary(report),
+            "events": _serialized(EventSerializer, report.events),
+            "workouts": _serialized(WorkoutSerializer, report.workouts),
+            "alerts": _serialized(AlertSerializer, report.alerts),
+        }
+        yield from streamed(document)
+
+
+def streamed(document):
+    """``document`` as JSON text in chunks; its iterators are written as arrays, item by item, as they are read."""
+    return _joined(_chunks(document))
+
+
+def _summary(report):
+    return {
+        "event_count": report.event_count,
+        "by_site": _counts(report.summary.by_site),
+        "by_side": _counts(report.summary.by_side),
+        "by_sound": _counts(report.summary.by_sound),
+    }
+
+
+def _counts(tallies):
+    return {tally.key: tally.count for tally in tallies}
 
 
 def _person(user, person):
@@ -50,8 +89,12 @@ def _person(user, person):
 
 def _rows(serializer_class, queryset):
     """Each row as the API writes it, read a batch of rows per query (prefetches included)."""
+    return _serialized(serializer_class, queryset.iterator(chunk_size=ROWS_PER_QUERY))
+
+
+def _serialized(serializer_class, rows):
     serializer = serializer_class()
-    return (serializer.to_representation(row) for row in queryset.iterator(chunk_size=ROWS_PER_QUERY))
+    return (serializer.to_representation(row) for row in rows)
 
 
 def _chunks(value):

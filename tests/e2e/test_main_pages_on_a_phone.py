@@ -5,6 +5,7 @@ violation (light and dark), nothing refused by the Content-Security-Policy, and 
 import pytest
 
 from logs import vocab
+from logs.reports import sharing
 from tests.e2e import helpers
 
 SMALLEST_PHONE = {"width": 320, "height": 640}
@@ -28,7 +29,13 @@ PAGES = [
     ("alerts", lambda demo: "/alerts/", True),
     ("settings", lambda demo: "/settings/", True),
     ("offline", lambda demo: "/offline/", False),
+    ("export", lambda demo: f"/people/{demo.infant.pk}/export/", True),
+    ("share", lambda demo: f"/share/{new_share_link(demo)}/", False),
 ]
+
+
+def new_share_link(demo):
+    return sharing.create_share_link(person=demo.infant, created_by=demo.user, expires_in_days=7).token
 
 
 @pytest.mark.parametrize(("name", "path", "signed_in_as_demo"), PAGES, ids=[page[0] for page in PAGES])

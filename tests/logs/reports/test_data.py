@@ -4,9 +4,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from logs import vocab
-from logs.reports.data import last_weeks, report_for
+from logs.reports.data import days_to_report, last_weeks, report_for
 from tests.factories import make_alert, make_event, make_person, make_user, make_workout
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -173,3 +174,45 @@ def test_the_sound_labels_are_the_vocabularys(person):
     (series,) = report(person).weekly_by_sound.series
 
     assert (series.key, series.label) == ("none", vocab.Sound.NONE.label)
+
+
+def test_the_summary_counts_the_whole_range_by_site_side_and_sound_in_the_vocabularies_order(person):
+    make_event(person, occurred_at=at(date(2026, 6, 2), 9), body_site="knee", side="left", sound="pop")
+    make_event(person, occurred_at=at(date(2026, 6, 20), 9), body_site="knee", side="right", sound="click")
+    make_event(person, occurred_at=at(date(2026, 6, 21), 9), body_site="hip", side="left", sound="pop")
+    make_event(person, occurred_at=at(date(2026, 7, 2), 9), body_site="jaw")  # after the range
+
+    summary = report(person).summary
+
+    def tallies(values):
+        return [(tally.key, tally.label, tally.count) for tally in values]
+
+    assert tallies(summary.by_site) == [("hip", "Hip", 1), ("knee", "Knee", 2)]
+    assert tallies(summary.by_side) == [("left", "Left", 2), ("right", "Right", 1)]
+    assert tallies(summary.by_sound) == [("pop", "Pop", 2), ("click", "Click", 1)]
+
+
+def test_a_report_covers_the_moments_of_its_days_in_its_time_zone(person):
+    result = report(person, start=date(2026, 6, 1), end=date(2026, 6, 30), time_zone=NEW_YORK)
+
+    assert result.covers(datetime(2026, 6, 1, 0, 0, tzinfo=NEW_YORK))
+    assert result.covers(datetime(2026, 6, 30, 23, 59, tzinfo=NEW_YORK))
+    assert not result.covers(datetime(2026, 6, 1, 3, 59, tzinfo=UTC))  # 31 May, 23:59 in New York
+    assert not result.covers(datetime(2026, 7, 1, 0, 0, tzinfo=NEW_YORK))
+
+
+def test_the_days_to_report_default_to_the_first_logged_day_and_today_in_the_readers_time_zone(person):
+    # 03:00 UTC on 2 March is still 1 March in New York.
+    make_event(person, occurred_at=at(date(2026, 3, 2), 3))
+    make_event(person, occurred_at=at(date(2026, 5, 2), 3))
+
+    with time_machine.travel(at(date(2026, 6, 15), 2), tick=False):  # 14 June, 22:00 in New York
+        assert days_to_report(person, time_zone=NEW_YORK) == (date(2026, 3, 1), date(2026, 6, 14))
+        assert days_to_report(person, time_zone=UTC) == (date(2026, 3, 2), date(2026, 6, 15))
+        assert days_to_report(person, time_zone=UTC, end=date(2026, 1, 31)) == (date(2026, 1, 31), date(2026, 1, 31))
+        assert days_to_report(person, time_zone=UTC, start=date(2026, 4, 1), end=date(2026, 4, 30)) == (
+            date(2026, 4, 1), date(2026, 4, 30),
+        )
+        assert days_to_report(make_person(person.caregivers.get().user, name="New"), time_zone=UTC) == (
+            date(2026, 6, 15), date(2026, 6, 15),
+        )
