@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from . import selectors, validators, vocab
 from .api.filters import EventFilter
 from .models import Workout
+from .reports.sharing import EXPIRES_IN_DAYS
 
 
 class PersonForm(forms.Form):
@@ -133,9 +134,11 @@ def _one_tap(vocabulary, label, *, default):
 
 
 def _time_picker(**kwargs):
-    """A datetime-local input, read in the user's time zone; no more than 5 minutes ahead."""
+    """A datetime-local input, read in the user's time zone; from 1900 to 5 minutes ahead."""
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    return forms.DateTimeField(widget=widget, validators=[validators.not_in_future], **kwargs)
+    return forms.DateTimeField(
+        widget=widget, validators=[validators.not_before_1900, validators.not_in_future], **kwargs
+    )
 
 
 def _note():
@@ -283,6 +286,11 @@ class EventForm(forms.Form):
         minutes_ago = cleaned.pop("when", 0)
         if "occurred_at" in cleaned and cleaned["occurred_at"] is None:
             cleaned["occurred_at"] = timezone.now() - timedelta(minutes=minutes_ago)
+        if "occurred_at" in cleaned:
+            try:
+                validators.not_before_birth(cleaned["occurred_at"], self.person, self.user)
+            except ValidationError as error:
+                self.add_error("occurred_at", error)
         return cleaned
 
 
@@ -393,3 +401,42 @@ class FinishWorkoutForm(forms.Form):
         ended_at = timezone.now()
         validators.ends_after_start(self.workout.started_at, ended_at)
         return {"ended_at": ended_at}
+
+
+# --- Exports and share links (logs/views/exports.py) ----------------------------
+
+
+def _report_day(label, help_text):
+    return forms.DateField(
+        required=False, label=label, help_text=help_text, validators=[validators.report_day],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ReportDaysForm(forms.Form):
+    """The days of an export or a share link: ``from`` and ``to``, both included and optional, as the
+    API's export reads them. ("from" is a Python keyword, hence the fields are set in __init__.)"""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["from"] = _report_day("From", "The first day. Empty: the first day anything was logged.")
+        self.fields["to"] = _report_day("To", "The last day, included. Empty: today.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("from"):
+            try:
+                validators.days_in_order(cleaned["from"], cleaned.get("to") or validators.users_today(self.user))
+            except ValidationError as error:
+                self.add_error("from", error)
+        return cleaned
+
+
+class ShareLinkForm(ReportDaysForm):
+    """Make a share link (POST persons/{id}/share-links/): how long it lives, and its days."""
+
+    expires_in_days = forms.IntegerField(
+        min_value=EXPIRES_IN_DAYS[0], max_value=EXPIRES_IN_DAYS[1], initial=7, label="Expires after (days)",
+        help_text=f"From {EXPIRES_IN_DAYS[0]} to {EXPIRES_IN_DAYS[1]} days. You can revoke it before then.",
+    )

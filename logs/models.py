@@ -175,3 +175,31 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.get_sound_display()} at {self.get_body_site_display()} ({self.occurred_at:%Y-%m-%d %H:%M})"
+
+
+class ShareLink(models.Model):
+    """A read-only link to a person's report over a range of days, until it expires or is revoked.
+
+    Only the SHA-256 of its token is stored: the link itself is shown once, when it is made
+    (logs/reports/sharing.py).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="share_links")
+    # The report is read in this user's time zone; their account going means their links go.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    start = models.DateField()
+    end = models.DateField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="logs_sharelink_range_in_order"),
+        ]
+
+    def __str__(self):
+        return f"Share link {self.pk} for {self.person} ({self.start} to {self.end})"

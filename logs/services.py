@@ -10,12 +10,14 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import APIException
 
-from . import vocab
+from . import selectors, vocab
+from .api.fields import parse_client_id, parse_id
 from .models import Caregiver, Event, Person, User, Workout
 
 logger = logging.getLogger(__name__)
@@ -168,6 +170,120 @@ def delete_event(*, event):
         event.delete()
         _mark_log_changed(person_id)
     schedule_scan(person_id)
+
+
+# --- Offline sync: a batch of events ------------------------------------------
+
+SYNC_FAILED = (
+    "Not stored: the server failed on this event (the failure is logged for the maintainers). "
+    "The other events of the batch are not affected."
+)
+
+
+def sync_events(*, user, items):
+    """Store a batch of event bodies as ``user`` (POST events/bulk/, the offline queue's sync).
+
+    Returns one result per item, in order (api.md): ``{"client_id", "status":
+    "created"|"duplicate"|"invalid", "id"?, "errors"?}``.
+
+    Per item, never all-or-nothing on input: valid items are stored even if others
+    are invalid. The batch is one transaction with each item in its own savepoint, so
+    - an item that fails in any unexpected way is rolled back alone and answered
+      ``invalid`` (SYNC_FAILED), never an error that hides what the rest stored;
+    - nothing is committed before every item has its result, and every result can be
+      written as JSON, so an answer can never fail after events were stored;
+    - a batch cut short (a worker timeout, the database lost) stores nothing at all.
+    Every item carries a ``client_id``, so a client unsure whether a batch got through
+    sends it again: what was stored answers "duplicate".
+    """
+    context = {"request": _Caller(user)}  # the serializer's fields scope ids to the caller
+    with transaction.atomic():
+        return [_json_safe(_sync_one(user, item, context)) for item in items]
+
+
+@dataclass(frozen=True)
+class _Caller:
+    """What the API's serializer needs of a request: who is asking."""
+
+    user: User
+
+
+def _sync_one(user, item, context):
+    try:
+        with transaction.atomic():  # a savepoint: a failure leaves the batch's transaction usable
+            return _store_item(user, item, context)
+    except (OperationalError, InterfaceError):
+        raise  # the database itself failed: the whole batch rolls back and may be sent again
+    except Exception:  # noqa: BLE001 - one event's failure must not cost the batch (rolled back above)
+        if transaction.get_rollback():
+            raise  # not even the savepoint could be rolled back: nothing of the batch can commit
+        logger.exception("Offline sync: an item of a batch failed and was not stored")
+        return {"client_id": _client_id_sent(item), "status": "invalid", "errors": {"non_field_errors": [SYNC_FAILED]}}
+
+
+def _store_item(user, item, context):
+    # A batch speaks the API's contract (api.md), so the API's serializer decides what is
+    # valid; imported here as that module imports logs.accounts, which imports this one.
+    from .api.serializers import BulkEventSerializer
+
+    replayed = replay_of(user=user, body=item)
+    if replayed is not None:
+        return {"client_id": str(replayed.client_id), "status": "duplicate", "id": replayed.pk}
+    event = BulkEventSerializer(data=item, context=context)
+    try:
+        event.is_valid(raise_exception=True)
+    except APIException as error:  # field errors, and an unknown or read-only person (404/403)
+        return {"client_id": _client_id_sent(item), "status": "invalid", "errors": _as_field_errors(error.detail)}
+    fields = dict(event.validated_data)
+    logged = log_event(person=fields.pop("person"), created_by=user, **fields)
+    return {
+        "client_id": str(logged.event.client_id),
+        "status": "created" if logged.created else "duplicate",
+        "id": logged.event.pk,
+    }
+
+
+def replay_of(*, user, body):
+    """The stored event a request body replays (same person and client_id), if any.
+
+    Recognised by those two alone, before any validation: a replay need not be valid
+    again (its workout may have been deleted since it was first sent).
+    """
+    if not isinstance(body, dict):
+        return None
+    person_id, client_id = parse_id(body.get("person")), parse_client_id(body.get("client_id"))
+    if person_id is None or client_id is None:
+        return None
+    return selectors.replayed_event(user, person_id=person_id, client_id=client_id)
+
+
+def _client_id_sent(item):
+    client_id = item.get("client_id") if isinstance(item, dict) else None
+    return client_id if isinstance(client_id, str) else None
+
+
+def _as_field_errors(detail):
+    if isinstance(detail, dict):
+        return detail
+    if isinstance(detail, list):
+        return {"non_field_errors": detail}
+    return {"non_field_errors": [detail]}
+
+
+def _json_safe(value):
+    """``value`` with every string writable as UTF-8 JSON.
+
+    Error messages may quote what was sent, and JSON may carry lone surrogates
+    ("\\ud800") that UTF-8 cannot: they are answered escaped rather than failing
+    the answer of a batch whose events are stored.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_json_safe(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 def _immediate_alerts(event):

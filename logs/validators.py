@@ -4,7 +4,7 @@ Each raises Django's ValidationError; DRF reports it as its own field error.
 """
 
 import zoneinfo
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,11 +13,24 @@ from django.utils import timezone
 from . import vocab
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # phones' clocks drift; more than this is a mistake
+EARLIEST_TIME = datetime(1900, 1, 1, tzinfo=UTC)  # nobody logs a joint sound older than this
 
 
 def not_in_future(value):
     if value > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError("Must not be more than 5 minutes in the future.")
+
+
+def not_before_1900(value):
+    if value < EARLIEST_TIME:
+        raise ValidationError("Must not be before 1900.")
+
+
+def not_before_birth(value, person, user):
+    """An event does not happen before the day its person was born, in the user's time zone."""
+    birth_date = getattr(person, "birth_date", None)
+    if birth_date and value.astimezone(users_zone(user)).date() < birth_date:
+        raise ValidationError(f"Must not be before the person's birth date ({birth_date.isoformat()}).")
 
 
 def no_repeats(values):
@@ -52,11 +65,31 @@ def ends_after_start(started_at, ended_at):
         raise ValidationError("Must be after started_at.")
 
 
+def users_zone(user):
+    return zoneinfo.ZoneInfo(getattr(user, "timezone", None) or "UTC")
+
+
 def users_today(user):
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(getattr(user, "timezone", None) or "UTC"))
+    return timezone.localdate(timezone=users_zone(user))
 
 
 def not_after_users_today(value, user):
     """A birth date is not after today, in the user's own time zone."""
     if value and value > users_today(user):
         raise ValidationError("Must not be in the future.")
+
+
+# The last day a report may end on: a later one is a typo, and would only lengthen its per-day series.
+LATEST_REPORT_DAY = date(2100, 12, 31)
+
+
+def report_day(value):
+    """A day an export or a share link may start or end on."""
+    if not EARLIEST_TIME.date() <= value <= LATEST_REPORT_DAY:
+        raise ValidationError(f"Must be between {EARLIEST_TIME.date()} and {LATEST_REPORT_DAY}.")
+
+
+def days_in_order(first, last):
+    """A report's first day is on or before its last."""
+    if last < first:
+        raise ValidationError(f"Must be on or before the last day ({last.isoformat()}).")

@@ -113,6 +113,9 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# allauth's default, written out: failed log-ins per client address and per account (the
+# login lower-cased), counted for the log-in page and auth/token/ together (logs.accounts).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
 # --- Content-Security-Policy: no inline scripts or styles, nothing third-party --
 CONTENT_SECURITY_POLICY = {
@@ -150,7 +153,15 @@ else:
 # --- Redis: Celery broker and cache when REDIS_URL is set -----------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Throttle counters and scan marks: while Redis is down they live in each
+            # process's memory instead of failing requests (tracker/cache.py).
+            "BACKEND": "tracker.cache.FailSafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Fail fast when Redis is down: the write has already committed and the
@@ -159,6 +170,10 @@ if REDIS_URL:
         "socket_timeout": 5,
         "visibility_timeout": 3600,
     }
+    if REDIS_URL.startswith("redis://"):
+        # kombu's Redis transport with the fix that lets a worker ride out a Redis outage
+        # (tracker/broker.py). Not for rediss://: naming a transport drops the scheme's TLS default.
+        CELERY_BROKER_TRANSPORT = "tracker.broker:Transport"
 else:
     CACHES = {
         "default": {
@@ -197,6 +212,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)
 # Publishing happens inside a web request: one quick retry, then give up and log.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses the broker reconnects for as long as it takes (after 2 s, 4 s, 6 s … up to
+# every 30 s), never giving up after Celery's default 100 tries; bin/run and compose
+# restart one that exits all the same.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Rescan people whose log changed without a scan (broker outage) and people
@@ -241,6 +261,10 @@ AUTH_PASSWORD_VALIDATORS = [
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("SECURE_PROXY_SSL", default=not DEBUG) else None
 )
+# Rate limits count per client address: REMOTE_ADDR, or behind NUM_PROXIES proxies that
+# each append to X-Forwarded-For, the address the outermost one saw; never what a client
+# writes in the header (DRF reads it here, allauth through logs.accounts.AccountAdapter).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
@@ -258,11 +282,12 @@ REST_FRAMEWORK = {
         "logs.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["logs.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "logs.api.pagination.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "logs.api.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"auth": env.str("AUTH_THROTTLE_RATE", default="10/min")},
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "logs.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -280,7 +305,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    # "role" names two choice sets: every role (answers) and the roles one can grant.
+    "ENUM_NAME_OVERRIDES": {"RoleEnum": "logs.vocab.Role", "SharedRoleEnum": "logs.vocab.SHARED_ROLES"},
 }
 
 LOGGING = {
@@ -289,5 +315,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},  # a line per step of every PDF at INFO
+    },
 }

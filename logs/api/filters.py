@@ -1,13 +1,16 @@
-"""Query filters of the contract; a person filter names a person the caller can see."""
+"""Query filters of the contract; a person filter names a person the caller can see. And the query of an export."""
 
 from datetime import UTC
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.fields import IsoDateTimeField
+from rest_framework import serializers
 
-from logs import selectors, vocab
+from logs import selectors, validators, vocab
 from logs.models import Event, Workout
+from logs.reports import exports
 
 from .fields import MAX_ID
 
@@ -76,3 +79,35 @@ class WorkoutFilter(PersonScopedFilterSet):
     class Meta:
         model = Workout
         fields = []
+
+
+class ExportQuery(serializers.Serializer):
+    """The query of an export: ``format``, and the days ``from`` and ``to`` (both included, optional).
+
+    ``to`` defaults to the user's today; a missing ``from`` to the first day of the log.
+    ("from" is a Python keyword, hence the fields are listed in get_fields.) It sits with the
+    filters, not in serializers.py: the exporters use those serializers, so serializers.py
+    cannot import ``exports`` without a cycle.
+    """
+
+    def get_fields(self):
+        return {
+            "format": serializers.ChoiceField(choices=list(exports.FORMATS), help_text="The file to make."),
+            "from": serializers.DateField(
+                required=False, validators=[validators.report_day],
+                help_text="The first day, included, in the user's time zone. Default: the first logged day.",
+            ),
+            "to": serializers.DateField(
+                required=False, validators=[validators.report_day],
+                help_text="The last day, included, in the user's time zone. Default: today.",
+            ),
+        }
+
+    def validate(self, attrs):
+        if "from" in attrs:
+            last = attrs.get("to") or validators.users_today(self.context["request"].user)
+            try:
+                validators.days_in_order(attrs["from"], last)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"from": error.messages}) from None
+        return attrs

@@ -2,16 +2,17 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import exceptions, serializers
 
 from alerts.api.serializers import AlertSerializer
 
-from logs import validators, vocab
+from logs import accounts, validators, vocab
 from logs.models import Caregiver, Event, Person, User, Workout
 
+from . import strict
 from .fields import ClientIdField, PersonField, VisibleWorkoutField
 
 
@@ -56,8 +57,8 @@ class UniqueChoicesField(serializers.ListField):
 # --- Accounts -----------------------------------------------------------------
 
 
-class RegisterSerializer(serializers.ModelSerializer):
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+class RegisterSerializer(strict.ModelSerializer):
+    password = strict.CharField(write_only=True, style={"input_type": "password"})
     email = serializers.EmailField(required=True)
     token = serializers.CharField(read_only=True, source="auth_token.key")
 
@@ -79,7 +80,14 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
     def validate(self, attrs):
-        user = authenticate(self.context["request"], username=attrs["username"], password=attrs["password"])
+        try:
+            user = accounts.authenticate(
+                self.context["request"], username=attrs["username"], password=attrs["password"]
+            )
+        except accounts.TooManyLoginAttempts:
+            raise exceptions.Throttled(
+                detail="Too many failed log-ins for this account or from this address. Try again later."
+            ) from None
         if user is None:
             raise serializers.ValidationError(
                 {"non_field_errors": ["Unable to log in with the username and password given."]}
@@ -92,7 +100,7 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(strict.ModelSerializer):
     timezone = serializers.ChoiceField(choices=vocab.TIME_ZONES)
 
     class Meta:
@@ -104,8 +112,8 @@ class MeSerializer(serializers.ModelSerializer):
 # --- People -------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(min_length=1, max_length=100)
+class PersonSerializer(strict.ModelSerializer):
+    name = strict.CharField(min_length=1, max_length=100)
     risk_factors = UniqueChoicesField(choices=vocab.RiskFactor.choices)
     role = serializers.ChoiceField(choices=vocab.Role.choices, read_only=True)
     open_alerts = serializers.IntegerField(read_only=True)
@@ -136,17 +144,26 @@ class CaregiverSerializer(serializers.ModelSerializer):
         return {"user": instance.user.username, "role": instance.role}
 
 
+# The schema of CaregiverSerializer's answers, whose role may be "owner" too.
+@extend_schema_serializer(component_name="Caregiver")
+class CaregiverAnswerSerializer(serializers.Serializer):
+    """Someone who can see this person, with their role (the owner too)."""
+
+    user = serializers.CharField()
+    role = serializers.ChoiceField(choices=vocab.Role.choices)
+
+
 # --- Workouts -----------------------------------------------------------------
 
 
-class WorkoutSerializer(serializers.ModelSerializer):
+class WorkoutSerializer(strict.ModelSerializer):
     person = PersonField(action="write")
-    started_at = serializers.DateTimeField(validators=[validators.not_in_future])
-    sets = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
-    reps = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
-    note = serializers.CharField(max_length=vocab.NOTE_MAX_LENGTH, required=False, allow_blank=True)
+    started_at = serializers.DateTimeField(validators=[validators.not_before_1900, validators.not_in_future])
+    sets = strict.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
+    reps = strict.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
+    note = strict.CharField(max_length=vocab.NOTE_MAX_LENGTH, required=False, allow_blank=True)
     event_count = serializers.IntegerField(read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # author gone: null
 
     class Meta:
         model = Workout
@@ -175,11 +192,11 @@ def _person_unchanged(instance, attrs):
 # --- Events -------------------------------------------------------------------
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(strict.ModelSerializer):
     person = PersonField(action="write")
-    occurred_at = serializers.DateTimeField(validators=[validators.not_in_future])
+    occurred_at = serializers.DateTimeField(validators=[validators.not_before_1900, validators.not_in_future])
     client_id = ClientIdField(required=False, allow_null=True)
-    pain = serializers.IntegerField(
+    pain = strict.IntegerField(
         min_value=vocab.PAIN_MIN, max_value=vocab.PAIN_MAX, required=False, allow_null=True
     )
     pain_quality = serializers.ChoiceField(
@@ -188,8 +205,8 @@ class EventSerializer(serializers.ModelSerializer):
     signs = UniqueChoicesField(choices=vocab.Sign.choices)
     temperature_c = TemperatureField(required=False, allow_null=True)
     workout = VisibleWorkoutField(required=False, allow_null=True)
-    note = serializers.CharField(max_length=vocab.NOTE_MAX_LENGTH, required=False, allow_blank=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    note = strict.CharField(max_length=vocab.NOTE_MAX_LENGTH, required=False, allow_blank=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # author gone: null
 
     class Meta:
         model = Event
@@ -211,6 +228,11 @@ class EventSerializer(serializers.ModelSerializer):
             validators.workout_of_person(attrs.get("workout"), person)
         except DjangoValidationError as error:
             raise serializers.ValidationError({"workout": error.messages}) from None
+        if "occurred_at" in attrs:
+            try:
+                validators.not_before_birth(attrs["occurred_at"], person, self.context["request"].user)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"occurred_at": error.messages}) from None
         return attrs
 
 

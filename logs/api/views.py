@@ -1,22 +1,27 @@
 """Thin API views: scoping comes from selectors, writes go through services."""
 
-from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from zoneinfo import ZoneInfo
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from logs import selectors, services
+from logs.reports import exports
+from logs.reports.data import days_to_report, report_for
 
 from . import serializers
-from .fields import parse_client_id, parse_id
-from .filters import EventFilter, WorkoutFilter
+from .filters import EventFilter, ExportQuery, WorkoutFilter
+from .schema import ERROR
 
-ID_PATTERN = r"[0-9]{1,18}"
+ID_PATTERN = r"[1-9][0-9]{0,17}"  # a row id in a path (logs.api.schema.MAX_PATH_ID at most)
 BULK_MAX_ITEMS = 500
 
 
@@ -97,14 +102,14 @@ class PersonViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         services.delete_person(person=instance)
 
     @extend_schema(
-        methods=["GET"], responses=serializers.CaregiverSerializer(many=True),
+        methods=["GET"], responses=serializers.CaregiverAnswerSerializer(many=True),
         summary="List who can see this person, with their roles",
     )
     @extend_schema(
         methods=["POST"], request=serializers.CaregiverSerializer,
         responses={
-            201: serializers.CaregiverSerializer,
-            200: OpenApiResponse(serializers.CaregiverSerializer, "Shared already: the role is changed"),
+            201: serializers.CaregiverAnswerSerializer,
+            200: OpenApiResponse(serializers.CaregiverAnswerSerializer, "Shared already: the role is changed"),
         },
         summary="Share this person with a user (owner only); posting again changes the role",
     )
@@ -126,7 +131,10 @@ class PersonViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(responses={204: None}, summary="Stop sharing (owner), or leave a person shared with you")
+    @extend_schema(
+        responses={204: None, 400: OpenApiResponse(ERROR.ref, "The owner cannot be removed: delete the person.")},
+        summary="Stop sharing (owner), or leave a person shared with you",
+    )
     @action(detail=True, methods=["delete"], url_path=r"caregivers/(?P<username>[\w.@+-]+)")
     def remove_caregiver(self, request, pk=None, username=None):
         person = selectors.person_for(request.user, pk)
@@ -168,7 +176,7 @@ class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         return selectors.events_visible_to(self.request.user).select_related("created_by")
 
     def create(self, request, *args, **kwargs):
-        replayed = _replayed_event(request.user, request.data)
+        replayed = services.replay_of(user=request.user, body=request.data)
         if replayed is not None:
             return _write_answer(services.LoggedEvent(replayed, created=False), created=False)
         event = self.get_serializer(data=request.data)
@@ -189,9 +197,19 @@ class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         services.delete_event(event=instance)
 
     @extend_schema(
-        request=serializers.BulkEventSerializer(many=True),
+        request=serializers.BulkEventSerializer(many=True, max_length=BULK_MAX_ITEMS),
         responses=serializers.BulkResultSerializer(many=True),
         summary="Store a batch of events (offline sync); a replayed client_id is a duplicate, never a second event",
+        description=(
+            f"Up to {BULK_MAX_ITEMS} event bodies, each with its `client_id`. The answer has one result per "
+            "item, in order: `created` and `duplicate` (stored before: nothing changes) give the event's `id`, "
+            "`invalid` gives the `errors` and stores nothing of that item. Valid items are stored even if "
+            "others are invalid.\n\n"
+            "The batch is committed whole once every item has its result, never half: an answer other than "
+            "200 means none of it was stored; a timeout or a lost connection, that none or all of it was. "
+            "Either way, sending the same batch again is safe: what is stored answers `duplicate`, never a "
+            "second event."
+        ),
     )
     # A plain list in and out: no filters, no pagination (also in the schema).
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
@@ -201,48 +219,7 @@ class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
             raise ValidationError({"non_field_errors": ["Expected a list of events."]})
         if len(items) > BULK_MAX_ITEMS:
             raise ValidationError({"non_field_errors": [f"At most {BULK_MAX_ITEMS} events per batch."]})
-        context = self.get_serializer_context()
-        with transaction.atomic():
-            results = [self._sync_one(item, context) for item in items]
-        return Response(results)
-
-    def _sync_one(self, item, context):
-        replayed = _replayed_event(self.request.user, item)
-        if replayed is not None:
-            return {"client_id": str(replayed.client_id), "status": "duplicate", "id": replayed.pk}
-        client_id = item.get("client_id") if isinstance(item, dict) else None
-        result = {"client_id": client_id if isinstance(client_id, str) else None}
-        event = serializers.BulkEventSerializer(data=item, context=context)
-        try:
-            event.is_valid(raise_exception=True)
-        except APIException as error:  # field errors, and an unknown or read-only person
-            return {**result, "status": "invalid", "errors": _as_field_errors(error.detail)}
-        fields = dict(event.validated_data)
-        logged = services.log_event(person=fields.pop("person"), created_by=self.request.user, **fields)
-        return {
-            **result,
-            "client_id": str(logged.event.client_id),
-            "status": "created" if logged.created else "duplicate",
-            "id": logged.event.pk,
-        }
-
-
-def _replayed_event(user, body):
-    """The stored event a body replays (same person and client_id), if any."""
-    if not isinstance(body, dict):
-        return None
-    person_id, client_id = parse_id(body.get("person")), parse_client_id(body.get("client_id"))
-    if person_id is None or client_id is None:
-        return None
-    return selectors.replayed_event(user, person_id=person_id, client_id=client_id)
-
-
-def _as_field_errors(detail):
-    if isinstance(detail, dict):
-        return detail
-    if isinstance(detail, list):
-        return {"non_field_errors": detail}
-    return {"non_field_errors": [detail]}
+        return Response(services.sync_events(user=request.user, items=items))
 
 
 # --- Workouts -----------------------------------------------------------------
@@ -270,3 +247,67 @@ class WorkoutViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.delete_workout(workout=instance)
+
+
+# --- Exports ------------------------------------------------------------------
+
+
+class ExportNegotiation(DefaultContentNegotiation):
+    """An export's ``format`` names the file to make, not one of DRF's renderers, and the file is
+    sent whatever the Accept header asks; an error is JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _export_schema(media_type):
+    """A file of text, a JSON document, or bytes (the PDF)."""
+    if media_type.startswith("text/"):
+        return OpenApiTypes.STR
+    return OpenApiTypes.OBJECT if media_type.endswith("json") else OpenApiTypes.BINARY
+
+
+class PersonExportView(APIView):
+    content_negotiation_class = ExportNegotiation
+
+    @extend_schema(
+        summary="Export a person's log over a range of days, as a file",
+        description=(
+            "`csv`: one row per event, every field under the API's names. `json`: the person, a summary, "
+            "the events, workouts and alerts. `fhir`: a FHIR R4 Bundle (collection) of a Patient, one "
+            "Observation per event and a DetectedIssue per alert. `pdf`: the doctor report. "
+            "`from` and `to` are days in the user's time zone, both included; any caregiver may export."
+        ),
+        parameters=[ExportQuery, OpenApiParameter("id", int, OpenApiParameter.PATH, description="A person's id.")],
+        responses={
+            **{
+                (200, fmt.media_type): OpenApiResponse(_export_schema(fmt.media_type), "The file, to download.")
+                for fmt in exports.FORMATS.values()
+            },
+            400: OpenApiResponse(description="Field errors: an unknown format, a bad day, from after to."),
+            404: OpenApiResponse(description="No person with this id that the caller may see."),
+        },
+    )
+    def get(self, request, id):
+        person = selectors.person_for(request.user, id)
+        query = ExportQuery(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        time_zone = ZoneInfo(request.user.timezone)
+        start, end = days_to_report(
+            person, time_zone=time_zone, start=query.validated_data.get("from"), end=query.validated_data.get("to")
+        )
+        report = report_for(person, start=start, end=end, time_zone=time_zone)
+        return exports.export_response(report, query.validated_data["format"])
+
+
+class MyExportView(APIView):
+    content_negotiation_class = ExportNegotiation
+
+    @extend_schema(
+        summary="Everything the caller owns, as one JSON file",
+        description="The account, and each person the caller owns with its events, workouts and alerts.",
+        request=None,
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        return exports.everything_response(request.user)
