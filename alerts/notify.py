@@ -6,6 +6,7 @@ transaction commits, or, if the broker could not take it, the next sweep.
 """
 
 import logging
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -27,14 +28,15 @@ from .rules.base import sign_words
 logger = logging.getLogger(__name__)
 
 
-def owe_emails(alert):
-    """Owe the caregivers an e-mail about ``alert`` at its tier, in the caller's transaction.
+def owe_emails(owed):
+    """Owe the caregivers e-mails, in the caller's transaction: ``owed`` holds (alert, tier) pairs.
 
-    The engine calls this in the transaction that creates the alert or raises its
-    tier, so the alert and the debt commit together; the e-mails are enqueued once it commits.
+    The engine calls this in the transaction that creates the alerts or raises their
+    tiers, so the alerts and the debt commit together; the e-mails are enqueued once it commits.
     """
-    OwedEmail.objects.bulk_create([OwedEmail(alert=alert, urgency=alert.urgency)], ignore_conflicts=True)
-    transaction.on_commit(lambda: _enqueue(alert.pk))
+    OwedEmail.objects.bulk_create([OwedEmail(alert=alert, urgency=tier) for alert, tier in owed], ignore_conflicts=True)
+    for alert_id in dict.fromkeys(alert.pk for alert, _ in owed):
+        transaction.on_commit(partial(_enqueue, alert_id))
 
 
 def _enqueue(alert_id):

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scan.py            # everything, on PostgreSQL + Redis at 127.0.0.1
     .venv/bin/python bench/scan.py --quick    # smaller sweep and fewer latency samples
+    .venv/bin/python bench/scan.py --only sweep
 
 It works in its own database (``popwatch_bench``, created and emptied here;
 DATABASE_URL chooses another server) and Redis database 14, and reports:
@@ -10,7 +11,9 @@ DATABASE_URL chooses another server) and Redis database 14, and reports:
    20,000 events over 5 years: a scan reads the 21-day window, so the second
    should cost no more than 1.5x the first;
 2. a full sweep over 10,000 people with 50 events each, in people per second
-   (one process running the due scans, as one worker does);
+   (one process running the due scans, as one worker does): one ``engine.scan``
+   per person, then ``engine.scan_many`` per batch of 200 as ``scan_people`` does
+   (target: >= 500 people a second), and the CPU time of PostgreSQL's backend for each;
 3. the latency from an HTTP POST to the alert being readable over HTTP, with
    gunicorn and a real Celery worker on Redis (median and p95 over 50 events).
 """
@@ -31,7 +34,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from alerts import engine, tasks
-from alerts.models import PersonScan
+from alerts.models import Alert, PersonScan
 from logs import services, vocab
 from logs.histories import PlannedHistory, planned_event, store_histories
 from logs.models import Person
@@ -85,15 +88,46 @@ def bench_window(runs):
 
 
 def bench_sweep(people):
+    """The same first sweep twice, as of the same moment: one ``engine.scan`` per person, then
+    ``engine.scan_many`` per batch; both must raise the same alerts."""
     people_with_events(people, 50, days=20)
-    PersonScan.objects.all().delete()
-    started = time.perf_counter()
-    due = list(engine.due_person_ids())
-    for person_id in due:
-        engine.scan(person_id)
-    elapsed = time.perf_counter() - started
-    print(f"sweep over {len(due):,} people x 50 events: {elapsed:.1f} s, {len(due) / elapsed:.0f} people/s (one process)")
-    assert len(due) >= people
+    now = timezone.now()
+    rates, raised = {}, {}
+    for how, scan_due in (("one by one", scan_one_by_one), ("batched", scan_in_batches)):
+        Alert.objects.all().delete()
+        PersonScan.objects.all().delete()
+        started, database_cpu = time.perf_counter(), backend_cpu_seconds()
+        due = list(engine.due_person_ids(now=now))
+        scan_due(due, now)
+        elapsed, database_cpu = time.perf_counter() - started, backend_cpu_seconds() - database_cpu
+        rates[how] = len(due) / elapsed
+        raised[how] = set(Alert.objects.values_list("person", "rule", "urgency", "body_site", "side", "message"))
+        print(f"sweep over {len(due):,} people x 50 events, {how}: {elapsed:.1f} s, {rates[how]:.0f} people/s "
+              f"(one process), {len(raised[how]):,} alerts; PostgreSQL backend CPU {database_cpu:.1f} s")
+        assert len(due) >= people
+    print(f"  batched / one by one: {rates['batched'] / rates['one by one']:.1f}x "
+          f"(target >= 500 people/s: {'ok' if rates['batched'] >= 500 else 'FAILED'}); "
+          f"same alerts: {'yes' if raised['batched'] == raised['one by one'] else 'NO'}")
+
+
+def backend_cpu_seconds():
+    """CPU time so far of this connection's PostgreSQL backend (a process on this machine: /proc)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime, proc(5)
+
+
+def scan_one_by_one(person_ids, now):
+    for person_id in person_ids:
+        engine.scan(person_id, now=now)
+
+
+def scan_in_batches(person_ids, now):
+    """What the sweep's ``scan_people`` tasks do, in this process."""
+    for start in range(0, len(person_ids), tasks.SWEEP_BATCH):
+        engine.scan_many(person_ids[start : start + tasks.SWEEP_BATCH], now=now)
 
 
 def bench_latency(samples):
@@ -143,15 +177,24 @@ def bench_latency(samples):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1,000 people in the sweep, 10 latency samples")
+    parser.add_argument("--only", choices=PARTS, action="append", help="run only this part (may repeat)")
     args = parser.parse_args()
+    parts = args.only or PARTS
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; broker: {os.environ['REDIS_URL']}")
-    reset()
-    window_ok = bench_window(runs=30)
-    reset()
-    bench_sweep(1_000 if args.quick else 10_000)
-    reset()
-    bench_latency(10 if args.quick else 50)
+    window_ok = True
+    if "window" in parts:
+        reset()
+        window_ok = bench_window(runs=30)
+    if "sweep" in parts:
+        reset()
+        bench_sweep(1_000 if args.quick else 10_000)
+    if "latency" in parts:
+        reset()
+        bench_latency(10 if args.quick else 50)
     sys.exit(0 if window_ok else 1)
+
+
+PARTS = ("window", "sweep", "latency")
 
 
 if __name__ == "__main__":
