@@ -10,14 +10,14 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import APIException
 
 from . import selectors, vocab
-from .api.fields import parse_client_id, parse_id
+from .api.fields import cache_lookups, parse_client_id, parse_id
 from .models import Caregiver, Event, Person, User, Workout
 
 logger = logging.getLogger(__name__)
@@ -187,18 +187,29 @@ def sync_events(*, user, items):
     "created"|"duplicate"|"invalid", "id"?, "errors"?}``.
 
     Per item, never all-or-nothing on input: valid items are stored even if others
-    are invalid. The batch is one transaction with each item in its own savepoint, so
-    - an item that fails in any unexpected way is rolled back alone and answered
-      ``invalid`` (SYNC_FAILED), never an error that hides what the rest stored;
+    are invalid. Every item carries a ``client_id``, so a client unsure whether a batch
+    got through sends it again: what was stored answers "duplicate", and an item
+    repeating an earlier one of the same batch too.
+
+    In bulk, with a number of queries that grows neither with the batch's items nor
+    with its people: the replays found in one query, every item validated in one pass
+    (people and workouts looked up once), the new events inserted together, the
+    immediate rules run once for the batch, one scan asked per person. The batch is
+    one transaction, so
     - nothing is committed before every item has its result, and every result can be
       written as JSON, so an answer can never fail after events were stored;
-    - a batch cut short (a worker timeout, the database lost) stores nothing at all.
-    Every item carries a ``client_id``, so a client unsure whether a batch got through
-    sends it again: what was stored answers "duplicate".
+    - if storing the new events together fails (one of them failing in any unexpected
+      way, or a concurrent sync of the same items winning the unique constraint), that
+      savepoint rolls back and each is stored alone in its own: a failing item is
+      answered ``invalid`` (SYNC_FAILED), one stored meanwhile ``duplicate``;
+    - a batch cut short (a worker timeout, the database lost, a database error before
+      anything is written) stores nothing at all.
     """
     context = {"request": _Caller(user)}  # the serializer's fields scope ids to the caller
     with transaction.atomic():
-        return [_json_safe(_sync_one(user, item, context)) for item in items]
+        results, new = _sort_out(user, items, context)
+        _store(user, new)
+        return [_json_safe(result.answer() if isinstance(result, _New | _Repeat) else result) for result in results]
 
 
 @dataclass(frozen=True)
@@ -208,53 +219,151 @@ class _Caller:
     user: User
 
 
-def _sync_one(user, item, context):
-    try:
-        with transaction.atomic():  # a savepoint: a failure leaves the batch's transaction usable
-            return _store_item(user, item, context)
-    except (OperationalError, InterfaceError):
-        raise  # the database itself failed: the whole batch rolls back and may be sent again
-    except Exception:  # noqa: BLE001 - one event's failure must not cost the batch (rolled back above)
-        if transaction.get_rollback():
-            raise  # not even the savepoint could be rolled back: nothing of the batch can commit
-        logger.exception("Offline sync: an item of a batch failed and was not stored")
-        return {"client_id": _client_id_sent(item), "status": "invalid", "errors": {"non_field_errors": [SYNC_FAILED]}}
+@dataclass
+class _New:
+    """A valid item not stored yet: its fields, then its result once the batch is stored."""
+
+    fields: dict
+    result: dict | None = None
+
+    def answer(self):
+        return self.result
 
 
-def _store_item(user, item, context):
+@dataclass
+class _Repeat:
+    """An item repeating an earlier new item of the same batch: answered as that one's replay."""
+
+    first: _New
+
+    def answer(self):
+        result = self.first.result
+        return result if result["status"] == "invalid" else {**result, "status": "duplicate"}
+
+
+def _sort_out(user, items, context):
+    """One result per item (``_New``/``_Repeat`` for those answered once stored), and the ``_New`` ones."""
+    keys = [_replay_key(item) for item in items]
+    stored = selectors.replayed_events(user, {key for key in keys if key is not None})
+    cache_lookups(context, person_ids=_ids_named(items, "person"), workout_ids=_ids_named(items, "workout"))
     # A batch speaks the API's contract (api.md), so the API's serializer decides what is
-    # valid; imported here as that module imports logs.accounts, which imports this one.
+    # valid: one for the batch, whose fields are built once, as a ListSerializer does.
+    serializer = _bulk_serializer(context)
+    results, new = [], {}
+    for item, key in zip(items, keys):
+        if key in stored:
+            results.append({"client_id": str(key[1]), "status": "duplicate", "id": stored[key]})
+        elif key in new:
+            results.append(_Repeat(new[key]))
+        else:
+            results.append(_validated(item, serializer))
+            if isinstance(results[-1], _New):
+                new[key] = results[-1]  # valid, so its key names the person and client_id it stores
+    return results, list(new.values())
+
+
+def _ids_named(items, name):
+    return {parse_id(item.get(name)) for item in items if isinstance(item, dict)} - {None}
+
+
+def _replay_key(item):
+    """(person id, client_id) of a body, read before any validation, or None."""
+    if not isinstance(item, dict):
+        return None
+    person_id, client_id = parse_id(item.get("person")), parse_client_id(item.get("client_id"))
+    return None if person_id is None or client_id is None else (person_id, client_id)
+
+
+def _bulk_serializer(context):
+    # Imported here as that module imports logs.accounts, which imports this one.
     from .api.serializers import BulkEventSerializer
 
-    replayed = replay_of(user=user, body=item)
-    if replayed is not None:
-        return {"client_id": str(replayed.client_id), "status": "duplicate", "id": replayed.pk}
-    event = BulkEventSerializer(data=item, context=context)
+    return BulkEventSerializer(context=context)
+
+
+def _validated(item, serializer):
+    """A ``_New`` for a valid item, else its ``invalid`` result."""
     try:
-        event.is_valid(raise_exception=True)
+        fields = serializer.run_validation(item)  # what is_valid() runs, on a serializer made once
     except APIException as error:  # field errors, and an unknown or read-only person (404/403)
-        return {"client_id": _client_id_sent(item), "status": "invalid", "errors": _as_field_errors(error.detail)}
-    fields = dict(event.validated_data)
-    logged = log_event(person=fields.pop("person"), created_by=user, **fields)
-    return {
-        "client_id": str(logged.event.client_id),
-        "status": "created" if logged.created else "duplicate",
-        "id": logged.event.pk,
-    }
+        return _invalid(item, _as_field_errors(error.detail))
+    except DatabaseError:
+        raise  # the transaction may be unusable: the whole batch rolls back, nothing stored
+    except Exception:  # noqa: BLE001 - a bug on one item's input must not cost the batch
+        logger.exception("Offline sync: an item of a batch failed validation unexpectedly")
+        return _invalid(item, {"non_field_errors": [SYNC_FAILED]})
+    return _New(dict(fields))
 
 
-def replay_of(*, user, body):
+def _invalid(item, errors):
+    return {"client_id": _client_id_sent(item), "status": "invalid", "errors": errors}
+
+
+def _store(user, new):
+    """Insert the new events together; if that fails, each alone, to find which failed (see sync_events)."""
+    if not new or _insert_apart(user, new) is None:
+        return
+    for item in new:
+        error = _insert_apart(user, [item])
+        if error is not None:
+            item.result = _not_stored(item, error)
+
+
+def _insert_apart(user, new):
+    """Insert ``new`` in a savepoint of its own, giving each its result; None, or the error it failed with."""
+    try:
+        with transaction.atomic():  # a savepoint: a failure leaves the batch's transaction usable
+            events = _insert(user, new)
+    except (OperationalError, InterfaceError):
+        raise  # the database itself failed: the whole batch rolls back and may be sent again
+    except Exception as error:  # noqa: BLE001 - rolled back alone: the others of the batch stand
+        if transaction.get_rollback():
+            raise  # not even the savepoint could be rolled back: nothing of the batch can commit
+        return error
+    for item, event in zip(new, events):
+        item.result = _stored(event, "created")
+    return None
+
+
+def _not_stored(item, error):
+    # The unique (person, client_id) constraint decides: a concurrent sync stored it first.
+    person, client_id = item.fields["person"], item.fields["client_id"]
+    stored = isinstance(error, IntegrityError) and Event.objects.filter(person=person, client_id=client_id).first()
+    if stored:
+        return _stored(stored, "duplicate")
+    logger.error("Offline sync: an item of a batch failed and was not stored", exc_info=error)
+    return {"client_id": str(client_id), "status": "invalid", "errors": {"non_field_errors": [SYNC_FAILED]}}
+
+
+def _insert(user, new):
+    """The new events in one INSERT, their people's logs marked changed, their immediate alerts raised."""
+    events = Event.objects.bulk_create(Event(created_by=user, **item.fields) for item in new)
+    person_ids = sorted({event.person_id for event in events})
+    Person.objects.filter(pk__in=person_ids).update(log_changed_at=timezone.now())
+    _immediate_alerts_of_batch(events)
+    for person_id in person_ids:
+        schedule_scan(person_id)
+    return events
+
+
+def _stored(event, status):
+    return {"client_id": str(event.client_id), "status": status, "id": event.pk}
+
+
+def replay_of(*, user, body, person_cache):
     """The stored event a request body replays (same person and client_id), if any.
 
     Recognised by those two alone, before any validation: a replay need not be valid
-    again (its workout may have been deleted since it was first sent).
+    again (its workout may have been deleted since it was first sent). The person found
+    on the way goes in ``person_cache`` (PersonField's), so validating the body asks for it
+    no second time.
     """
-    if not isinstance(body, dict):
+    key = _replay_key(body)
+    if key is None:
         return None
-    person_id, client_id = parse_id(body.get("person")), parse_client_id(body.get("client_id"))
-    if person_id is None or client_id is None:
-        return None
-    return selectors.replayed_event(user, person_id=person_id, client_id=client_id)
+    person_id, client_id = key
+    person_cache[person_id], replayed = selectors.person_and_replay(user, person_id=person_id, client_id=client_id)
+    return replayed
 
 
 def _client_id_sent(item):
@@ -291,6 +400,13 @@ def _immediate_alerts(event):
     from alerts.engine import scan_immediate
 
     return scan_immediate(event)
+
+
+def _immediate_alerts_of_batch(events):
+    """``_immediate_alerts`` for new events stored together: each person's rules run once."""
+    from alerts.engine import scan_immediate_many
+
+    return scan_immediate_many(events)
 
 
 # --- Workouts ---------------------------------------------------------------

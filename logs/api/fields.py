@@ -47,7 +47,7 @@ class PersonField(serializers.Field):
         cache = self.context.setdefault("person_cache", {})
         if person_id not in cache:
             try:
-                cache[person_id] = selectors.person_for(self.context["request"].user, person_id)
+                cache[person_id] = selectors.person_with_role(self.context["request"].user, person_id)
             except Http404:
                 cache[person_id] = None
         person = cache[person_id]
@@ -66,9 +66,21 @@ class PersonField(serializers.Field):
         return value
 
 
+def cache_lookups(context, *, person_ids, workout_ids):
+    """Fill the caches of PersonField and VisibleWorkoutField for a batch: two queries, whatever its size."""
+    user = context["request"].user
+    people = context.setdefault("person_cache", {})
+    people.update(dict.fromkeys(person_ids))
+    people.update((p.pk, p) for p in selectors.persons_visible_to(user).filter(pk__in=person_ids))
+    if workout_ids:
+        workouts = context.setdefault("workout_cache", {})
+        workouts.update(dict.fromkeys(workout_ids))
+        workouts.update((w.pk, w) for w in selectors.workouts_visible_to(user).filter(pk__in=workout_ids))
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleWorkoutField(serializers.Field):
-    """A workout id among the workouts the caller can see (others read as absent)."""
+    """A workout id among the workouts the caller can see (others read as absent); cached as PersonField's."""
 
     default_error_messages = {
         "invalid": "A workout id is a positive whole number.",
@@ -79,7 +91,11 @@ class VisibleWorkoutField(serializers.Field):
         workout_id = parse_id(data)
         if workout_id is None:
             self.fail("invalid")
-        workout = selectors.workouts_visible_to(self.context["request"].user).filter(pk=workout_id).first()
+        cache = self.context.setdefault("workout_cache", {})
+        if workout_id not in cache:
+            visible = selectors.workouts_visible_to(self.context["request"].user)
+            cache[workout_id] = visible.filter(pk=workout_id).first()
+        workout = cache[workout_id]
         if workout is None:
             self.fail("does_not_exist")
         return workout
