@@ -7,7 +7,7 @@ Django's exceptions, so DRF answers them as JSON and the pages with their templa
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -42,13 +42,29 @@ def persons_visible_to(user):
 
 
 def person_for(user, person_id, *, action="read"):
-    """The person ``person_id`` if ``user`` may do ``action`` (read, write, own) to it."""
+    """The person ``person_id`` (annotated as persons_visible_to) if ``user`` may do ``action`` (read, write, own) to it."""
+    return _found(persons_visible_to(user), person_id, action)
+
+
+def person_with_role(user, person_id, *, action="read"):
+    """``person_for`` without ``open_alerts``: one join, for the API's writes, which need the role alone."""
+    if not user.is_authenticated:
+        raise Http404("No person with this id.")
+    return _found(_with_role(user), person_id, action)
+
+
+def _found(persons, person_id, action):
     try:
-        person = persons_visible_to(user).get(pk=person_id)
+        person = persons.get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError):
         raise Http404("No person with this id.") from None
     require_role(person.role, action)
     return person
+
+
+def _with_role(user):
+    # One caregiver row per (person, user): the role comes from the row the filter joins.
+    return Person.objects.filter(caregivers__user=user).annotate(role=F("caregivers__role"))
 
 
 def require_role(role, action):
@@ -74,20 +90,30 @@ def events_visible_to(user):
     )
 
 
-def replayed_event(user, *, person_id, client_id):
-    """The event stored under (person, client_id) if ``user`` may write to that person, else None.
+def person_and_replay(user, *, person_id, client_id):
+    """(person, replayed event) of a body naming ``person_id`` and ``client_id``, in one query.
 
-    Offline sync recognises a replay by these two alone: the rest of a replayed body
-    need not validate again (its workout may have been deleted since, say).
+    The person as ``person_with_role`` finds it, without its role checked (None when the user
+    cannot see it); the event stored under (person, client_id) if the user may write to
+    that person, else None. Offline sync recognises a replay by these two alone: the rest
+    of a replayed body need not validate again (its workout may have been deleted since, say).
     """
-    return (
-        Event.objects.filter(
-            person_id=person_id, client_id=client_id,
-            person__caregivers__user=user, person__caregivers__role__in=WRITE_ROLES,
-        )
-        .select_related("created_by")
-        .first()
-    )
+    stored = Event.objects.filter(person=OuterRef("pk"), client_id=client_id).order_by().values("pk")[:1]
+    person = _with_role(user).filter(pk=person_id).annotate(replayed_id=Subquery(stored)).first()
+    if person is None or person.replayed_id is None or person.role not in WRITE_ROLES:
+        return person, None
+    return person, Event.objects.select_related("created_by").get(pk=person.replayed_id)
+
+
+def replayed_events(user, keys):
+    """The replays of ``person_and_replay`` for a batch, in one query: {(person_id, client_id): event id} of the keys stored."""
+    if not keys:
+        return {}
+    stored = Event.objects.filter(
+        person_id__in={person_id for person_id, _ in keys}, client_id__in={client_id for _, client_id in keys},
+        person__caregivers__user=user, person__caregivers__role__in=WRITE_ROLES,
+    ).values_list("person_id", "client_id", "pk")
+    return {(person_id, client_id): pk for person_id, client_id, pk in stored if (person_id, client_id) in keys}
 
 
 def workouts_visible_to(user):

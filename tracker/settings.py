@@ -283,6 +283,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["logs.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["logs.api.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "logs.api.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "logs.api.schema.AutoSchema",

@@ -48,6 +48,14 @@ class DateTimeFilter(django_filters.IsoDateTimeFilter):
 class PersonScopedFilterSet(django_filters.FilterSet):
     person = IdFilter(method="filter_person")
 
+    def get_form_class(self):
+        # django-filter builds a new form class per request; its fields never change (and every
+        # form copies them), so one class per filter set does (issue 9: a list's cost).
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_person(self, queryset, name, value):
         # A person the caller cannot see answers 404, as it does everywhere else.
         selectors.person_for(self.request.user, value)
@@ -69,6 +77,15 @@ class EventFilter(PersonScopedFilterSet):
     class Meta:
         model = Event
         fields = []
+
+    def filter_person(self, queryset, name, value):
+        # The rows are scoped already: EventViewSet.list checks the person only when none is listed.
+        return queryset.filter(person_id=value)
+
+    @classmethod
+    def person_filtered(cls, request):
+        """The id of the person filter of ``request``, already validated (None without one)."""
+        return cls.base_filters["person"].field.clean(request.query_params.get("person"))
 
 
 class WorkoutFilter(PersonScopedFilterSet):

@@ -209,8 +209,18 @@ def test_a_person_filter_for_a_person_one_cannot_see_answers_404(api, person):
     make_event(hidden)
 
     for person_id in (hidden.pk, 999_999):
-        answer = api.get(EVENTS, {"person": person_id})
-        assert answer.status_code == 404
+        for query in ({}, {"page": 2}, {"page": "x"}, {"page_size": 1, "min_pain": 0}):
+            answer = api.get(EVENTS, {"person": person_id, **query})
+            assert (answer.status_code, answer.json()) == (404, {"detail": "No person with this id."})
+
+
+def test_a_person_filter_for_a_visible_person_without_events_lists_none(api, person, owner):
+    make_event(make_person(owner, name="Other"))
+
+    answer = api.get(EVENTS, {"person": person.pk})
+
+    assert (answer.status_code, answer.json()["count"], answer.json()["results"]) == (200, 0, [])
+    assert api.get(EVENTS, {"person": person.pk, "page": 2}).status_code == 404
 
 
 @pytest.mark.parametrize(
