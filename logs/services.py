@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from rest_framework.authtoken.models import Token
@@ -153,8 +154,19 @@ def log_event(*, person, created_by, **fields):
     return LoggedEvent(event, created=True, alerts=alerts)
 
 
+def _lock_still_stored(row):
+    """Lock ``row`` for this transaction, or 404 if it was deleted since it was read.
+
+    Without it, save() on a row deleted meanwhile (its person deleted by another
+    request, say) would insert it again, or fail at commit.
+    """
+    if not type(row).objects.select_for_update().filter(pk=row.pk).exists():
+        raise Http404(f"No {type(row).__name__.lower()} with this id.")
+
+
 def update_event(*, event, **fields):
     with transaction.atomic():
+        _lock_still_stored(event)
         for name, value in fields.items():
             setattr(event, name, value)
         event.save()
@@ -422,6 +434,7 @@ def create_workout(*, person, created_by, **fields):
 
 def update_workout(*, workout, **fields):
     with transaction.atomic():
+        _lock_still_stored(workout)
         for name, value in fields.items():
             setattr(workout, name, value)
         workout.save()
