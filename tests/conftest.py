@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import client_for, make_person, make_user
+from tests.redis_server import RedisServer
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +26,11 @@ def person(owner):
 @pytest.fixture
 def api(owner):
     return client_for(owner)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A Redis of this test's own (tests/redis_server.py), stopped when the test ends."""
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()

@@ -7,7 +7,7 @@ import redis
 from django.core.cache.backends.redis import RedisCacheClient
 
 from tracker import cache as fail_safe
-from tests.redis_server import RedisServer, closed_port_url
+from tests.redis_server import closed_port_url
 
 
 @pytest.fixture(autouse=True)
@@ -61,23 +61,19 @@ def test_after_a_failure_redis_is_left_alone_until_retry_after(monkeypatch):
 
 
 @pytest.mark.services
-def test_a_redis_that_stops_and_comes_back(tmp_path, monkeypatch):
+def test_a_redis_that_stops_and_comes_back(redis_server, monkeypatch):
     monkeypatch.setattr(fail_safe.FailSafeRedisCache, "RETRY_AFTER", 0)  # try Redis on every call
-    server = RedisServer(tmp_path).start()
-    try:
-        cache = cache_at(server.url, KEY_PREFIX="p")
-        direct = redis.Redis.from_url(server.url)
+    cache = cache_at(redis_server.url, KEY_PREFIX="p")
+    direct = redis.Redis.from_url(redis_server.url)
 
-        cache.set("before", 1, 60)
-        assert direct.exists("p:1:before")
+    cache.set("before", 1, 60)
+    assert direct.exists("p:1:before")
 
-        server.stop()
-        cache.set("during", 2, 60)  # no error: kept in memory
-        assert cache.get("during") == 2
+    redis_server.stop()
+    cache.set("during", 2, 60)  # no error: kept in memory
+    assert cache.get("during") == 2
 
-        server.start()  # empty: no persistence
-        cache.set("after", 3, 60)
-        assert direct.exists("p:1:after")
-        assert cache.get("during") is None  # Redis again, not the memory of the outage
-    finally:
-        server.stop()
+    redis_server.start()  # empty: no persistence
+    cache.set("after", 3, 60)
+    assert direct.exists("p:1:after")
+    assert cache.get("during") is None  # Redis again, not the memory of the outage

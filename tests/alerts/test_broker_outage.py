@@ -16,16 +16,8 @@ from django.utils import timezone
 
 from alerts import tasks
 from tests.alerts.workers import WorkerProcess, wait_until
-from tests.redis_server import RedisServer
 
 RECONNECT_WITHIN = 60  # seconds: the worker retries every 2 s, then 4 s, 6 s, ...
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

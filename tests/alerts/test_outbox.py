@@ -19,7 +19,6 @@ from alerts.models import Alert, AlertNotification, OwedEmail
 from logs import vocab
 from tests.alerts.workers import WorkerProcess, use_broker, wait_until
 from tests.factories import client_for, event_body, make_event, make_person, make_user, share
-from tests.redis_server import RedisServer
 from tracker.celery import app
 
 BACK_WITHIN = 60  # seconds after the broker's return (issue 8: "within a minute")
@@ -197,13 +196,6 @@ def test_a_tip_owes_no_email(db):
 
 
 # --- A real outage: Redis stopped under a real worker -----------------------------------
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

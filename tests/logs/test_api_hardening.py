@@ -19,7 +19,7 @@ from logs.api.parsers import MAX_DEPTH
 from logs.forms import EventForm
 from logs.models import Event, User
 from tests.factories import client_for, event_body, make_event, make_person
-from tests.redis_server import RedisServer, closed_port_url
+from tests.redis_server import closed_port_url
 from tracker import cache as fail_safe
 
 from .conftest import database_state
@@ -120,19 +120,15 @@ def test_with_the_cache_down_rate_limits_still_hold_in_each_process(owner, cache
 
 @pytest.mark.services
 def test_a_redis_that_stops_mid_way_fails_no_request(
-    owner, person, tmp_path, no_outage_remembered, django_capture_on_commit_callbacks
+    owner, person, redis_server, no_outage_remembered, django_capture_on_commit_callbacks
 ):
-    server = RedisServer(tmp_path).start()
-    try:
-        with override_settings(CACHES=redis_cache_at(server.url)):
-            assert every_kind_of_request(owner, person, django_capture_on_commit_callbacks) == EVERYTHING_ANSWERS
-            assert redis.Redis.from_url(server.url).keys("*throttle_auth_*")  # counted in Redis while up
+    with override_settings(CACHES=redis_cache_at(redis_server.url)):
+        assert every_kind_of_request(owner, person, django_capture_on_commit_callbacks) == EVERYTHING_ANSWERS
+        assert redis.Redis.from_url(redis_server.url).keys("*throttle_auth_*")  # counted in Redis while up
 
-            server.stop()
-            User.objects.filter(username="nadia").delete()
-            assert every_kind_of_request(owner, person, django_capture_on_commit_callbacks) == EVERYTHING_ANSWERS
-    finally:
-        server.stop()
+        redis_server.stop()
+        User.objects.filter(username="nadia").delete()
+        assert every_kind_of_request(owner, person, django_capture_on_commit_callbacks) == EVERYTHING_ANSWERS
 
 
 # --- 4. Rate limits by the real client address, and per account ------------------------
