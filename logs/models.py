@@ -46,6 +46,10 @@ class Person(models.Model):
     # When this person's facts, events or workouts last changed: the sweep
     # rescans anyone changed since their last scan (a write whose enqueue failed).
     log_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # How many events this person has: the API's list answers its count from here rather than
+    # counting the whole log per request. Triggers keep it, whatever writes the events
+    # (logs/event_counts.py), so it cannot drift from the rows.
+    event_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
@@ -119,7 +123,9 @@ class Workout(models.Model):
 
 
 class Event(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: logs_event_person_newest starts with person and serves every lookup
+    # by person, and the planner then reads a person's newest events in order, never sorting them.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events", db_index=False)
     occurred_at = models.DateTimeField()
     client_id = models.UUIDField(null=True, blank=True)
     body_site = models.CharField(max_length=12, choices=vocab.BodySite.choices)

@@ -11,7 +11,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from . import vocab
+from . import rows, vocab
+from .api.fields import parse_id
 from .models import Caregiver, Event, Person, User, Workout
 
 WRITE_ROLES = frozenset({vocab.Role.OWNER, vocab.Role.EDITOR})
@@ -47,10 +48,14 @@ def person_for(user, person_id, *, action="read"):
 
 
 def person_with_role(user, person_id, *, action="read"):
-    """``person_for`` without ``open_alerts``: one join, for the API's writes, which need the role alone."""
-    if not user.is_authenticated:
+    """``person_for`` without ``open_alerts`` (one join, in plain SQL: logs.rows), for the API's
+    requests, which need the role alone."""
+    person_id = parse_id(person_id)
+    person = rows.person_with_role(user.pk, person_id) if user.is_authenticated and person_id else None
+    if person is None:
         raise Http404("No person with this id.")
-    return _found(_with_role(user), person_id, action)
+    require_role(person.role, action)
+    return person
 
 
 def _found(persons, person_id, action):
@@ -90,6 +95,12 @@ def events_visible_to(user):
     )
 
 
+def events_page(person, columns, offset, limit):
+    """A page of the events of ``person`` (found with a role, so visible), newest first, as lists of
+    ``columns`` (Event attnames, then created_by__username), in plain SQL (logs.rows)."""
+    return rows.event_page_reader(tuple(columns))(person.pk, offset, limit)
+
+
 def person_and_replay(user, *, person_id, client_id):
     """(person, replayed event) of a body naming ``person_id`` and ``client_id``, in one query.
 
@@ -98,8 +109,7 @@ def person_and_replay(user, *, person_id, client_id):
     that person, else None. Offline sync recognises a replay by these two alone: the rest
     of a replayed body need not validate again (its workout may have been deleted since, say).
     """
-    stored = Event.objects.filter(person=OuterRef("pk"), client_id=client_id).order_by().values("pk")[:1]
-    person = _with_role(user).filter(pk=person_id).annotate(replayed_id=Subquery(stored)).first()
+    person = rows.person_and_replayed_id(user.pk, person_id, client_id)
     if person is None or person.replayed_id is None or person.role not in WRITE_ROLES:
         return person, None
     return person, Event.objects.select_related("created_by").get(pk=person.replayed_id)

@@ -83,6 +83,16 @@ class EventFilter(PersonScopedFilterSet):
         return queryset.filter(person_id=value)
 
     @classmethod
+    def person_alone(cls, request):
+        """The id of the person filter when no other filter is given (a person's timeline), else None."""
+        if any(request.query_params.get(name) for name in cls.base_filters if name != "person"):
+            return None
+        try:
+            return cls.person_filtered(request)
+        except DjangoValidationError:
+            return None  # the filter set answers it with its 400
+
+    @classmethod
     def person_filtered(cls, request):
         """The id of the person filter of ``request``, already validated (None without one)."""
         return cls.base_filters["person"].field.clean(request.query_params.get("person"))

@@ -4,6 +4,22 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
+class CountedRows:
+    """Rows whose number is known without counting them: a Paginator's object list that reads
+    only the page asked for, through ``read_page(offset, limit)``."""
+
+    def __init__(self, count, read_page):
+        self._count = count
+        self._read_page = read_page
+
+    def count(self):
+        return self._count
+
+    def __getitem__(self, bounds):
+        limit = bounds.stop - bounds.start
+        return self._read_page(bounds.start, limit) if limit > 0 else []
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"

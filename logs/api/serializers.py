@@ -5,8 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers
+from rest_framework.settings import ISO_8601, api_settings
 
 from alerts.api.serializers import AlertSerializer
 
@@ -250,12 +252,31 @@ def event_row_columns():
 @functools.cache
 def _event_readers():
     """(name, column, represent) per field; no field's representation depends on the request
-    (times are shown in the time zone active when it runs)."""
+    (times are shown in the time zone active when it runs). ``represent`` None: the value as stored."""
     return [
-        (field.field_name, EVENT_ROW_COLUMNS.get(field.field_name, field.source),
-         None if field.field_name in EVENT_ROW_COLUMNS else field.to_representation)
+        (field.field_name, EVENT_ROW_COLUMNS.get(field.field_name, field.source), _representation(field))
         for field in EventSerializer()._readable_fields
     ]
+
+
+def _representation(field):
+    if field.field_name in EVENT_ROW_COLUMNS:
+        return None
+    if (
+        isinstance(field, serializers.DateTimeField)
+        and getattr(field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+        and not hasattr(field, "timezone")
+    ):
+        return _iso_in_zone
+    if type(field) in (serializers.ChoiceField, strict.CharField):
+        return None  # a stored choice or text is its own representation (str() of a str)
+    return field.to_representation
+
+
+def _iso_in_zone(value, zone):
+    """DRF's DateTimeField.to_representation of a stored (aware) time in ``zone``, the active one."""
+    value = value.astimezone(zone).isoformat()
+    return value[:-6] + "Z" if value.endswith("+00:00") else value
 
 
 def represent_event_rows(rows):
@@ -265,11 +286,20 @@ def represent_event_rows(rows):
     goes through the field's to_representation.
     """
     readers = _event_readers()
+    return represent_event_values([[row[column] for _, column, _ in readers] for row in rows])
+
+
+def represent_event_values(rows):
+    """``represent_event_rows`` of rows given as lists, in the order of event_row_columns()."""
+    zone = timezone.get_current_timezone()  # once, not once per time shown
+    readers = [
+        (name, functools.partial(represent, zone=zone) if represent is _iso_in_zone else represent)
+        for name, _, represent in _event_readers()
+    ]
     return [
         {
             name: value if value is None or represent is None else represent(value)
-            for name, column, represent in readers
-            for value in (row[column],)
+            for (name, represent), value in zip(readers, row)
         }
         for row in rows
     ]

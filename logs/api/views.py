@@ -1,5 +1,6 @@
 """Thin API views: scoping comes from selectors, writes go through services."""
 
+import functools
 from zoneinfo import ZoneInfo
 
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +20,7 @@ from logs.reports.data import days_to_report, report_for
 
 from . import serializers
 from .filters import EventFilter, ExportQuery, WorkoutFilter
+from .pagination import CountedRows
 from .schema import ERROR
 
 ID_PATTERN = r"[1-9][0-9]{0,17}"  # a row id in a path (logs.api.schema.MAX_PATH_ID at most)
@@ -180,6 +182,9 @@ class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         return {**super().get_serializer_context(), "person_cache": {}}  # PersonField's (logs.api.fields)
 
     def list(self, request, *args, **kwargs):
+        person_id = EventFilter.person_alone(request)
+        if person_id is not None:
+            return self._timeline(person_id)
         # DRF's answer, from .values() rows: no model instances, no per-field attribute lookups.
         rows = self.filter_queryset(self.get_queryset()).values(*serializers.event_row_columns())
         try:
@@ -190,6 +195,16 @@ class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
         if not page:
             self._check_person_filter()
         return self.get_paginated_response(serializers.represent_event_rows(page))
+
+    def _timeline(self, person_id):
+        """The list asked most, one person's events: its count is the one kept on the person
+        (no COUNT of the whole log per request), its page read in plain SQL. 3 queries in all."""
+        person = selectors.person_with_role(self.request.user, person_id)
+        columns = serializers.event_row_columns()
+        page = self.paginate_queryset(
+            CountedRows(person.event_count, functools.partial(selectors.events_page, person, columns))
+        )
+        return self.get_paginated_response(serializers.represent_event_values(page))
 
     def _check_person_filter(self):
         """A person filter naming a person the caller cannot see answers 404, as everywhere else.

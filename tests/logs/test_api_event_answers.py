@@ -2,7 +2,7 @@
 exactly what EventSerializer and EventWriteAnswerSerializer answer, field for field."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
@@ -59,3 +59,35 @@ def test_a_write_answers_what_the_write_answer_serializer_answers(owner, person,
     expected = serializers.EventWriteAnswerSerializer(event, context=context).data
     assert written == json.loads(JSONRenderer().render(expected))
     assert written["alerts"] and written["temperature_c"] == 37.3
+
+
+def test_a_persons_timeline_answers_as_the_filtered_list_does(owner, person, api, events):
+    """?person= alone reads its count from the person and its page in SQL; any other filter takes
+    the django-filter path. Both answer the same pages, counts and links."""
+    for extra in range(len(events) + 3):
+        make_event(person, occurred_at=timezone.now() - timedelta(hours=extra + 3), created_by=owner)
+    everything = {"occurred_before": (timezone.now() + timedelta(days=1)).isoformat()}  # filters nothing out
+    for page in (1, 2, 3):
+        query = {"person": person.pk, "page_size": 2, "page": page}
+        timeline = api.get("/api/v1/events/", query).json()
+        filtered = api.get("/api/v1/events/", {**query, **everything}).json()
+
+        assert timeline["count"] == filtered["count"] == Event.objects.filter(person=person).count()
+        assert timeline["results"] == filtered["results"]
+        for link in ("next", "previous"):
+            assert (timeline[link] is None) == (filtered[link] is None)
+    assert api.get("/api/v1/events/", {"person": person.pk, "page_size": 2, "page": 99}).status_code == 404
+    assert api.get("/api/v1/events/", {"person": person.pk, "page": "last", "page_size": 2}).json()["next"] is None
+
+
+def test_a_time_in_the_hour_lived_twice_shows_its_own_offset(owner, person, api):
+    """New York's clocks went back on 1 Nov 2026: 01:30 came twice, at -04:00 then -05:00."""
+    owner.timezone = "America/New_York"
+    owner.save()
+    first = make_event(person, occurred_at=datetime(2026, 11, 1, 5, 30, tzinfo=UTC))
+    second = make_event(person, occurred_at=datetime(2026, 11, 1, 6, 30, tzinfo=UTC))
+
+    listed = api.get("/api/v1/events/", {"person": person.pk}).json()["results"]
+
+    shown = {event["id"]: event["occurred_at"] for event in listed}
+    assert shown == {first.pk: "2026-11-01T01:30:00-04:00", second.pk: "2026-11-01T01:30:00-05:00"}
