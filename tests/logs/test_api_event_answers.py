@@ -8,6 +8,9 @@ from uuid import uuid4
 
 import pytest
 from django.utils import timezone
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from alerts.models import Alert
 from logs.api import serializers
@@ -91,3 +94,23 @@ def test_a_time_in_the_hour_lived_twice_shows_its_own_offset(owner, person, api)
 
     shown = {event["id"]: event["occurred_at"] for event in listed}
     assert shown == {first.pk: "2026-11-01T01:30:00-04:00", second.pk: "2026-11-01T01:30:00-05:00"}
+
+
+def test_serializers_built_from_the_same_fields_keep_their_own_context(owner, person):
+    """EventSerializer's fields are built once per class (FieldsBuiltOnce): each instance still
+    validates with its own request, so one user's context never reaches another's fields."""
+    stranger = make_user("stranger")
+    theirs = serializers.EventSerializer(data=event_body(person), context={"request": _request_of(stranger)})
+    mine = serializers.EventSerializer(data=event_body(person), context={"request": _request_of(owner)})
+
+    assert mine.is_valid(), mine.errors
+    with pytest.raises(NotFound):  # the stranger cannot see the person: 404, as the API answers
+        theirs.is_valid()
+    assert theirs.fields["signs"] is not mine.fields["signs"]
+    assert mine.fields["signs"].child.parent is mine.fields["signs"]
+
+
+def _request_of(user):
+    request = Request(APIRequestFactory().post("/api/v1/events/"))
+    request.user = user
+    return request
