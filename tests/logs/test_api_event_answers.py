@@ -114,3 +114,12 @@ def _request_of(user):
     request = Request(APIRequestFactory().post("/api/v1/events/"))
     request.user = user
     return request
+
+
+def test_storing_an_event_in_plain_sql_skips_no_save_signal():
+    """services.log_event stores through logs.rows.insert_event, which sends no save signals:
+    nothing may listen for them on Event (a receiver would need Event.objects.create back)."""
+    from django.db.models.signals import post_save, pre_save
+
+    assert not pre_save.has_listeners(Event)
+    assert not post_save.has_listeners(Event)
