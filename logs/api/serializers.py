@@ -1,6 +1,5 @@
 """Validation of the contract (api.md), written once for the API and the web forms."""
 
-import copy
 import functools
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -213,7 +212,8 @@ class FieldsBuiltOnce:
 
 
 def _copy_of(field):
-    field = copy.copy(field)
+    original, field = field, object.__new__(type(field))
+    field.__dict__.update(original.__dict__)  # copy.copy, without its generic __reduce_ex__ path
     child = getattr(field, "child", None)
     if isinstance(child, serializers.Field):
         field.child = _copy_of(child)
