@@ -4,7 +4,6 @@ import logging
 
 import pytest
 import redis
-from django.core.cache.backends.redis import RedisCacheClient
 
 from tracker import cache as fail_safe
 from tests.redis_server import closed_port_url
@@ -42,9 +41,9 @@ def test_without_redis_every_operation_works_in_memory(caplog):
 
 def test_after_a_failure_redis_is_left_alone_until_retry_after(monkeypatch):
     attempts = []
-    real_get_client = RedisCacheClient.get_client
+    real_get_client = fail_safe.ReusedClients.get_client
     monkeypatch.setattr(
-        RedisCacheClient, "get_client", lambda self, *a, **k: attempts.append(1) or real_get_client(self, *a, **k)
+        fail_safe.ReusedClients, "get_client", lambda self, *a, **k: attempts.append(1) or real_get_client(self, *a, **k)
     )
     now = [1000.0]
     monkeypatch.setattr(fail_safe.time, "monotonic", lambda: now[0])
@@ -77,3 +76,14 @@ def test_a_redis_that_stops_and_comes_back(redis_server, monkeypatch):
     cache.set("after", 3, 60)
     assert direct.exists("p:1:after")
     assert cache.get("during") is None  # Redis again, not the memory of the outage
+
+
+@pytest.mark.services
+def test_one_redis_client_serves_every_call(redis_server):
+    """ReusedClients: Django would make a redis.Redis (and its ~170 reply callbacks) per call."""
+    cache = cache_at(redis_server.url)
+    cache.set("a", 1)
+    client = cache._cache.get_client(write=True)
+
+    assert cache.add("b", 2) and cache.get("a") == 1 and cache.get("b") == 2
+    assert cache._cache.get_client(write=True) is client

@@ -10,7 +10,7 @@ import logging
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -20,11 +20,31 @@ logger = logging.getLogger(__name__)
 _redis_down_until = {}
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's Redis cache client, keeping one redis.Redis per connection pool.
+
+    Django makes a new redis.Redis for every cache call, and each one fills a table of ~170
+    reply callbacks: a third of what a scan mark costs a write (issue 9). A redis.Redis takes
+    a connection from its pool per command, so one per pool serves every thread.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:
+            self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return self._clients[index]
+
+
 class FailSafeRedisCache(RedisCache):
     RETRY_AFTER = 10  # seconds on the memory fallback before Redis is tried again
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClients
         self._location = str(server)
         # Same key prefix, version and default timeout as the Redis cache.
         self._memory = LocMemCache(f"fail-safe:{self._location}", params)
