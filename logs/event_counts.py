@@ -1,5 +1,11 @@
 """``Person.event_count``, kept by the database: triggers on logs_event add and subtract.
 
+An insert also marks the person's log changed (``log_changed_at``), at the new events'
+``created_at`` (the application's clock, as every other mark), in the same UPDATE: a new event
+costs its person one row version, not two (one person's hot row, updated at every write,
+otherwise grows a chain of dead versions that slows every later write). The services mark
+every other change.
+
 Triggers, not the services: every insert, delete and move of an event counts, whoever
 writes it (a service, a bulk seed, the admin, a cascade), and a delete that finds its row
 gone already subtracts nothing. ``install`` runs in the migration that adds the column and
@@ -12,8 +18,9 @@ POSTGRESQL = [
     CREATE OR REPLACE FUNCTION logs_event_count() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'INSERT' THEN
-            UPDATE logs_person SET event_count = event_count + added.n
-            FROM (SELECT person_id, count(*) AS n FROM new_rows GROUP BY person_id) AS added
+            UPDATE logs_person
+            SET event_count = event_count + added.n, log_changed_at = GREATEST(log_changed_at, added.latest)
+            FROM (SELECT person_id, count(*) AS n, max(created_at) AS latest FROM new_rows GROUP BY person_id) AS added
             WHERE logs_person.id = added.person_id;
         ELSIF TG_OP = 'DELETE' THEN
             UPDATE logs_person SET event_count = event_count - gone.n
@@ -50,7 +57,9 @@ POSTGRESQL = [
 SQLITE = [
     """
     CREATE TRIGGER IF NOT EXISTS logs_event_count_insert AFTER INSERT ON logs_event BEGIN
-        UPDATE logs_person SET event_count = event_count + 1 WHERE id = NEW.person_id;
+        UPDATE logs_person
+        SET event_count = event_count + 1, log_changed_at = MAX(COALESCE(log_changed_at, NEW.created_at), NEW.created_at)
+        WHERE id = NEW.person_id;
     END
     """,
     """
@@ -62,7 +71,9 @@ SQLITE = [
     CREATE TRIGGER IF NOT EXISTS logs_event_count_update AFTER UPDATE OF person_id ON logs_event
     WHEN NEW.person_id <> OLD.person_id BEGIN
         UPDATE logs_person SET event_count = event_count - 1 WHERE id = OLD.person_id;
-        UPDATE logs_person SET event_count = event_count + 1 WHERE id = NEW.person_id;
+        UPDATE logs_person
+        SET event_count = event_count + 1, log_changed_at = MAX(COALESCE(log_changed_at, NEW.created_at), NEW.created_at)
+        WHERE id = NEW.person_id;
     END
     """,
 ]

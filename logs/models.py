@@ -45,6 +45,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # When this person's facts, events or workouts last changed: the sweep
     # rescans anyone changed since their last scan (a write whose enqueue failed).
+    # Set by logs.services, and for new events by their insert (logs/event_counts.py).
     log_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # How many events this person has: the API's list answers its count from here rather than
     # counting the whole log per request. Triggers keep it, whatever writes the events

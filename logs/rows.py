@@ -145,18 +145,16 @@ _INSERT_EVENT = (
     f"INSERT INTO {_table(Event)} ({', '.join(chr(34) + field.column + chr(34) for field in _NEW_EVENT_FIELDS)}) "
     f"VALUES ({', '.join(['%s'] * len(_NEW_EVENT_FIELDS))}) RETURNING id"
 )
-_MARK_LOG_CHANGED = f"UPDATE {_table(Person)} SET log_changed_at = %s WHERE id = %s"
 
 
-def insert_event(event, changed_at):
+def insert_event(event):
     """Store a new ``event`` as Model.save() would (each field's pre_save and database value, the
-    id set on it), and mark its person's log changed at ``changed_at``. Event has no save signals
-    to send (a test holds it). Within the caller's transaction."""
+    id set on it); its insert marks the person's log changed (logs/event_counts.py). Event has no
+    save signals to send (a test holds it)."""
     values = [field.get_db_prep_save(field.pre_save(event, add=True), connection) for field in _NEW_EVENT_FIELDS]
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_EVENT, values)
         event.pk = cursor.fetchone()[0]
-        cursor.execute(_MARK_LOG_CHANGED, [changed_at, event.person_id])
     event._state.adding = False
     event._state.db = connection.alias
     return event

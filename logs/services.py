@@ -2,8 +2,8 @@
 
 Each write runs in a transaction and, once committed, asks for a scan of the
 person's log (``schedule_scan``). A broker outage never fails the write: the
-person's ``log_changed_at`` is bumped in the same transaction, so the periodic
-sweep still finds them.
+person's ``log_changed_at`` is bumped in the same transaction (by the insert itself for a
+new event: logs/event_counts.py), so the periodic sweep still finds them.
 """
 
 import logging
@@ -39,6 +39,7 @@ def _enqueue_scan(person_id):
 
 
 def _mark_log_changed(person_id):
+    # A new event's insert marks it in the database (logs/event_counts.py); every other write, here.
     Person.objects.filter(pk=person_id).update(log_changed_at=timezone.now())
 
 
@@ -142,8 +143,8 @@ def log_event(*, person, created_by, **fields):
     client_id = fields.get("client_id")
     try:
         with transaction.atomic():
-            # Event.objects.create and _mark_log_changed, in plain SQL: the API's busiest write.
-            event = rows.insert_event(Event(person=person, created_by=created_by, **fields), timezone.now())
+            # Event.objects.create in plain SQL, the API's busiest write; the insert marks the log changed.
+            event = rows.insert_event(Event(person=person, created_by=created_by, **fields))
             alerts = _immediate_alerts(event)
     except IntegrityError:
         stored = Event.objects.filter(person=person, client_id=client_id).first() if client_id else None
@@ -348,10 +349,9 @@ def _not_stored(item, error):
 
 
 def _insert(user, new):
-    """The new events in one INSERT, their people's logs marked changed, their immediate alerts raised."""
+    """The new events in one INSERT (which marks their people's logs changed), their immediate alerts raised."""
     events = Event.objects.bulk_create(Event(created_by=user, **item.fields) for item in new)
     person_ids = sorted({event.person_id for event in events})
-    Person.objects.filter(pk__in=person_ids).update(log_changed_at=timezone.now())
     _immediate_alerts_of_batch(events)
     for person_id in person_ids:
         schedule_scan(person_id)

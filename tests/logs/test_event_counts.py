@@ -97,3 +97,19 @@ def test_the_migration_counts_what_was_there(owner, people):
     event_counts.recount(connection)
 
     assert_counts_true()
+
+
+def test_an_insert_marks_the_log_changed_at_its_creation(owner, people):
+    """The insert's trigger marks the person for the sweep, in the UPDATE that counts the event."""
+    ada, _ = people
+    Person.objects.filter(pk=ada.pk).update(log_changed_at=None)
+    logged = services.log_event(person=ada, created_by=owner, occurred_at=timezone.now(), body_site="knee", sound="pop")
+    event = logged.event
+    ada.refresh_from_db()
+    assert ada.log_changed_at == event.created_at
+
+    later = timezone.now() + timedelta(minutes=5)
+    Person.objects.filter(pk=ada.pk).update(log_changed_at=later)  # a later mark (an edit, say) stays
+    make_event(ada)
+    ada.refresh_from_db()
+    assert ada.log_changed_at == later
