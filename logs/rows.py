@@ -120,24 +120,46 @@ def person_and_replayed_id(user_id, person_id, client_id):
 
 @functools.cache
 def event_page_reader(names):
-    """A page reader of these Event fields (attnames such as person_id), then ``created_by__username``."""
+    """Page readers of these Event fields (attnames such as person_id), then ``created_by__username``:
+    ``(page, visible_page)``."""
     field_names = {field.attname: field.name for field in Event._meta.concrete_fields}
     names, author = names[:-1], names[-1]
     assert author == "created_by__username", names
     events = Columns(Event, [field_names[name] for name in names], "e")
-    sql = (
+    newest_first = "ORDER BY e.occurred_at DESC, e.id DESC"  # Event.Meta.ordering
+    page_sql = (
         f"SELECT {events.sql()}, u.username FROM {_table(Event)} e "
         f"LEFT JOIN {_table(User)} u ON u.id = e.created_by_id "
-        "WHERE e.person_id = %s ORDER BY e.occurred_at DESC, e.id DESC LIMIT %s OFFSET %s"
+        f"WHERE e.person_id = %s {newest_first} LIMIT %s OFFSET %s"
+    )
+    # The same page, with the person's count, if the user is one of the person's caregivers: no
+    # row at all if not, one row of NULL events if the page is empty. One round trip, not two.
+    visible_page_sql = (
+        f"SELECT p.event_count, {events.sql()}, u.username FROM {_table(Person)} p "
+        f"JOIN {_table(Caregiver)} c ON c.person_id = p.id AND c.user_id = %s "
+        f"LEFT JOIN (SELECT {events.sql()}, e.created_by_id FROM {_table(Event)} e "
+        f"WHERE e.person_id = %s {newest_first} LIMIT %s OFFSET %s) e ON 1 = 1 "
+        f"LEFT JOIN {_table(User)} u ON u.id = e.created_by_id "
+        f"WHERE p.id = %s {newest_first}"
     )
 
     def page(person_id, offset, limit):
-        """The person's events from ``offset``, newest first (as Event.Meta.ordering), as value lists."""
+        """The person's events from ``offset``, newest first, as value lists."""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [person_id, limit, offset])
+            cursor.execute(page_sql, [person_id, limit, offset])
             return [[*events.convert(row[:-1]), row[-1]] for row in cursor.fetchall()]
 
-    return page
+    def visible_page(user_id, person_id, offset, limit):
+        """(the person's event count, ``page``) if the user is a caregiver of the person, else None."""
+        with connection.cursor() as cursor:
+            cursor.execute(visible_page_sql, [user_id, person_id, limit, offset, person_id])
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        listed = [row[1:] for row in rows if row[1] is not None]  # the id of a listed event is never NULL
+        return rows[0][0], [[*events.convert(row[:-1]), row[-1]] for row in listed]
+
+    return page, visible_page
 
 
 _NEW_EVENT_FIELDS = [field for field in Event._meta.concrete_fields if not field.primary_key]

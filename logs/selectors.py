@@ -95,10 +95,22 @@ def events_visible_to(user):
     )
 
 
-def events_page(person, columns, offset, limit):
-    """A page of the events of ``person`` (found with a role, so visible), newest first, as lists of
-    ``columns`` (Event attnames, then created_by__username), in plain SQL (logs.rows)."""
-    return rows.event_page_reader(tuple(columns))(person.pk, offset, limit)
+def events_page(person_id, columns, offset, limit):
+    """A page of the events of a person the caller was found to see (``events_page_if_visible``),
+    newest first, as lists of ``columns`` (Event attnames, then created_by__username), in plain SQL
+    (logs.rows)."""
+    page, _ = rows.event_page_reader(tuple(columns))
+    return page(person_id, offset, limit)
+
+
+def events_page_if_visible(user, person_id, columns, offset, limit):
+    """(the person's event count, ``events_page``) in one query, if ``user`` may see the person; else 404."""
+    _, visible_page = rows.event_page_reader(tuple(columns))
+    person_id = parse_id(person_id)
+    found = visible_page(user.pk, person_id, offset, limit) if user.is_authenticated and person_id else None
+    if found is None:
+        raise Http404("No person with this id.")
+    return found
 
 
 def person_and_replay(user, *, person_id, client_id):

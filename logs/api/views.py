@@ -198,12 +198,14 @@ class EventViewSet(RoleCheckedObjectMixin, viewsets.ModelViewSet):
 
     def _timeline(self, person_id):
         """The list asked most, one person's events: its count is the one kept on the person
-        (no COUNT of the whole log per request), its page read in plain SQL. 3 queries in all."""
-        person = selectors.person_with_role(self.request.user, person_id)
+        (no COUNT of the whole log per request), read with the page asked for and the caller's
+        right to see it, in one query of plain SQL. 2 queries in all, the token's included."""
         columns = serializers.event_row_columns()
-        page = self.paginate_queryset(
-            CountedRows(person.event_count, functools.partial(selectors.events_page, person, columns))
-        )
+        page_size = self.paginator.get_page_size(self.request)
+        offset = self.paginator.offset_asked(self.request, page_size)
+        count, rows = selectors.events_page_if_visible(self.request.user, person_id, columns, offset, page_size)
+        read_page = functools.partial(selectors.events_page, person_id, columns)
+        page = self.paginate_queryset(CountedRows(count, read_page, prefetched=(offset, rows)))
         return self.get_paginated_response(serializers.represent_event_values(page))
 
     def _check_person_filter(self):

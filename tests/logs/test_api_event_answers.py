@@ -16,7 +16,7 @@ from alerts.models import Alert
 from logs.api import serializers
 from logs.api.renderers import JSONRenderer
 from logs.models import Event
-from tests.factories import event_body, make_event, make_user, make_workout, share
+from tests.factories import client_for, event_body, make_event, make_person, make_user, make_workout, share
 
 
 @pytest.fixture
@@ -123,3 +123,18 @@ def test_storing_an_event_in_plain_sql_skips_no_save_signal():
 
     assert not pre_save.has_listeners(Event)
     assert not post_save.has_listeners(Event)
+
+
+def test_a_timeline_asked_odd_pages_answers_as_django_s_paginator(owner, person, api, events):
+    stranger = make_user("stranger")
+    empty = make_person(owner, name="Nobody logged")
+    for page in ("0", "-1", "x", "10" * 30, "99"):
+        answer = api.get("/api/v1/events/", {"person": person.pk, "page": page})
+        assert (answer.status_code, answer.json()) == (404, {"detail": "Invalid page."}), page
+    assert api.get("/api/v1/events/", {"person": person.pk, "page_size": "0"}).status_code == 400
+    assert api.get("/api/v1/events/", {"person": empty.pk}).json() == {
+        "count": 0, "next": None, "previous": None, "results": [],
+    }
+    assert client_for(stranger).get("/api/v1/events/", {"person": person.pk}).status_code == 404
+    last = api.get("/api/v1/events/", {"person": person.pk, "page": "last", "page_size": 2}).json()
+    assert [e["id"] for e in last["results"]] == [events.last().pk]  # 3 events: the last page holds one
