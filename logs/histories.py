@@ -247,7 +247,8 @@ class Stored:
 def store_histories(histories, *, owner, changed_at):
     """Insert ``histories`` (any iterable) owned by ``owner``, in bulk; returns the counts.
 
-    People are marked changed at ``changed_at`` so the periodic sweep scans them.
+    People are marked changed at ``changed_at`` so the periodic sweep scans them (those with
+    events at their events' insert, if that is later: logs/event_counts.py).
     """
     stored = Stored()
     histories = iter(histories)

@@ -26,7 +26,7 @@ RETRIEVE_QUERIES = 2
 MAX_CREATE_QUERIES = 6
 # services.sync_events in bulk (issue 9, item 2), whatever the number of items or people:
 # token, 2 savepoints and their releases, replays, people, workouts, the INSERT of the
-# events, their log marks; the immediate rules' lock, window, its workouts, alerts, and the
+# events (which marks their people's logs changed); the immediate rules' lock, window, its workouts, alerts, and the
 # alerts, evidence and e-mails they write. (On SQLite the INSERT splits every 58 events.)
 MAX_BULK_QUERIES = 17
 
