@@ -4,8 +4,8 @@ caller's role, a page of a person's events; and storing one event.
 Each runs per request, and the ORM would spend three times the database's own time building
 and compiling their SQL again every time (issue 9). The SQL names tables and columns from the
 models, and each value goes through the converters the ORM would apply, so the rows are what
-the ORM would read, on PostgreSQL and SQLite alike. Scoping stays where ``selectors`` says it
-is: these are called from there.
+the ORM would read, on PostgreSQL and SQLite alike. Scoping stays in ``selectors``, which calls
+the person and page reads; the API's token authentication calls the token's, ``services`` the insert.
 """
 
 import functools
