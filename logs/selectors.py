@@ -7,7 +7,7 @@ Django's exceptions, so DRF answers them as JSON and the pages with their templa
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -50,12 +50,19 @@ def person_for(user, person_id, *, action="read"):
 def person_with_role(user, person_id, *, action="read"):
     """``person_for`` without ``open_alerts`` (one join, in plain SQL: logs.rows), for the API's
     requests, which need the role alone."""
-    person_id = parse_id(person_id)
-    person = rows.person_with_role(user.pk, person_id) if user.is_authenticated and person_id else None
-    if person is None:
-        raise Http404("No person with this id.")
+    person = _read_visible(rows.person_with_role, user, person_id)
     require_role(person.role, action)
     return person
+
+
+def _read_visible(read, user, person_id):
+    """``read(user id, person id)`` of a person the user is a caregiver of (logs.rows answers None
+    otherwise); 404 for that, for an anonymous user and for an id that cannot be one."""
+    person_id = parse_id(person_id)
+    found = read(user.pk, person_id) if user.is_authenticated and person_id else None
+    if found is None:
+        raise Http404("No person with this id.")
+    return found
 
 
 def _found(persons, person_id, action):
@@ -65,11 +72,6 @@ def _found(persons, person_id, action):
         raise Http404("No person with this id.") from None
     require_role(person.role, action)
     return person
-
-
-def _with_role(user):
-    # One caregiver row per (person, user): the role comes from the row the filter joins.
-    return Person.objects.filter(caregivers__user=user).annotate(role=F("caregivers__role"))
 
 
 def require_role(role, action):
@@ -106,11 +108,7 @@ def events_page(person_id, columns, offset, limit):
 def events_page_if_visible(user, person_id, columns, offset, limit):
     """(the person's event count, ``events_page``) in one query, if ``user`` may see the person; else 404."""
     _, visible_page = rows.event_page_reader(tuple(columns))
-    person_id = parse_id(person_id)
-    found = visible_page(user.pk, person_id, offset, limit) if user.is_authenticated and person_id else None
-    if found is None:
-        raise Http404("No person with this id.")
-    return found
+    return _read_visible(lambda user_id, person_id: visible_page(user_id, person_id, offset, limit), user, person_id)
 
 
 def person_and_replay(user, *, person_id, client_id):

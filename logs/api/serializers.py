@@ -331,10 +331,9 @@ def represent_event_values(rows):
     events = []
     for row in rows:
         event = dict(zip(names, row, strict=True))
-        for name in times:  # _iso_in_zone, inline: a page shows 300 times
+        for name in times:
             if (value := event[name]) is not None:
-                value = value.astimezone(zone).isoformat()
-                event[name] = value[:-6] + "Z" if value.endswith("+00:00") else value
+                event[name] = _iso_in_zone(value, zone)
         for name, represent in others:
             if (value := event[name]) is not None:
                 event[name] = represent(value)
