@@ -80,41 +80,37 @@ def token_with_user(key):
 
 PERSON = Columns(Person, [field.name for field in Person._meta.concrete_fields], "p")
 
-_PERSON_WITH_ROLE = (
-    f"SELECT {PERSON.sql()}, c.role FROM {_table(Person)} p "
-    f"JOIN {_table(Caregiver)} c ON c.person_id = p.id WHERE p.id = %s AND c.user_id = %s"
-)
-_PERSON_AND_REPLAY = (
-    f"SELECT {PERSON.sql()}, c.role, "
-    f"(SELECT e.id FROM {_table(Event)} e WHERE e.person_id = p.id AND e.client_id = %s) "
+_OF_CAREGIVER = (
     f"FROM {_table(Person)} p JOIN {_table(Caregiver)} c ON c.person_id = p.id WHERE p.id = %s AND c.user_id = %s"
 )
-_CLIENT_ID = Columns(Event, ["client_id"], "e")
+_PERSON_WITH_ROLE = f"SELECT {PERSON.sql()}, c.role {_OF_CAREGIVER}"
+_PERSON_AND_REPLAY = (
+    f"SELECT {PERSON.sql()}, c.role, "
+    f"(SELECT e.id FROM {_table(Event)} e WHERE e.person_id = p.id AND e.client_id = %s) {_OF_CAREGIVER}"
+)
 
 
 def person_with_role(user_id, person_id):
     """The person, annotated with ``role`` (the user's), if the user is one of its caregivers; else None."""
-    with connection.cursor() as cursor:
-        cursor.execute(_PERSON_WITH_ROLE, [person_id, user_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    person = PERSON.instance(row[:-1])
-    person.role = row[-1]
-    return person
+    return _person_of_caregiver(_PERSON_WITH_ROLE, [person_id, user_id], "role")
 
 
 def person_and_replayed_id(user_id, person_id, client_id):
     """``person_with_role`` annotated with ``replayed_id``: its event stored under ``client_id``, if any."""
     # The client id as the ORM would send it (a UUID is text on SQLite).
     client_id = Event._meta.get_field("client_id").get_db_prep_value(client_id, connection)
+    return _person_of_caregiver(_PERSON_AND_REPLAY, [client_id, person_id, user_id], "role", "replayed_id")
+
+
+def _person_of_caregiver(sql, params, *annotations):
     with connection.cursor() as cursor:
-        cursor.execute(_PERSON_AND_REPLAY, [client_id, person_id, user_id])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    person = PERSON.instance(row[:-2])
-    person.role, person.replayed_id = row[-2:]
+    person = PERSON.instance(row[: len(PERSON.fields)])
+    for name, value in zip(annotations, row[len(PERSON.fields) :], strict=True):
+        setattr(person, name, value)
     return person
 
 
